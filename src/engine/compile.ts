@@ -1,0 +1,440 @@
+/**
+ * Expression compiler: IR `Expr` → predicate over an `EvalContext`.
+ *
+ * Steps: (1) normalise the tree (flatten AND/OR, fold constants, remove double NOT, merge the
+ * OR of several plain matches on one field into one multi-value leaf); (2) give each distinct
+ * leaf one slot shared by all rules (leaves used by more than one rule are memoised per event);
+ * (3) order AND/OR children cheapest first (predicates are pure, so order cannot change the
+ * result); (4) build closures.
+ */
+import type { Expr, LeafExpr, StringPattern } from '../ir/types.js';
+import type { EvalContext } from './context.js';
+import { fold } from './fold.js';
+import { compileCidr } from './ip.js';
+import { compilePattern, patternShape, type TextTest } from './pattern.js';
+import { compileRegex } from './regex.js';
+import { fieldScalar, valueNumber } from './text.js';
+import { parseTimestamp, timePart } from './timeparts.js';
+
+export type Pred = (c: EvalContext) => boolean;
+
+interface MultiMatch {
+  readonly type: 'multi';
+  readonly field: string;
+  readonly cased: boolean;
+  readonly patterns: readonly StringPattern[];
+}
+type LeafSpec = LeafExpr | MultiMatch;
+
+type Node =
+  | { readonly t: 'and' | 'or'; readonly c: readonly Node[]; readonly cost: number }
+  | { readonly t: 'not'; readonly c: Node; readonly cost: number }
+  | { readonly t: 'const'; readonly v: boolean; readonly cost: number }
+  | { readonly t: 'leaf'; readonly key: string; readonly spec: LeafSpec; readonly cost: number };
+
+function leafCost(s: LeafSpec): number {
+  switch (s.type) {
+    case 'match': {
+      const k = patternShape(s.pattern, s.cased).kind;
+      return k === 'eq' || k === 'all' ? 1 : k === 'general' ? 5 : k === 'contains' ? 3 : 2;
+    }
+    case 'multi':
+      return 2 + s.patterns.length / 16;
+    case 'exists':
+    case 'null':
+      return 1;
+    case 'compare':
+      return 2;
+    case 'cidr':
+    case 'fieldref':
+      return 4;
+    case 'timepart':
+      return 6;
+    case 'regex':
+      return 20;
+    case 'keyword':
+      return 30;
+    case 'keyword_regex':
+      return 60;
+  }
+}
+
+const CONST_TRUE: Node = { t: 'const', v: true, cost: 0 };
+const CONST_FALSE: Node = { t: 'const', v: false, cost: 0 };
+const leaf = (spec: LeafSpec): Node => ({ t: 'leaf', key: JSON.stringify(spec), spec, cost: leafCost(spec) });
+const byCost = (a: Node, b: Node): number => a.cost - b.cost;
+
+/** Normalise an IR expression (see module comment). */
+export function normalise(e: Expr): Node {
+  switch (e.type) {
+    case 'const':
+      return e.value ? CONST_TRUE : CONST_FALSE;
+    case 'not': {
+      const c = normalise(e.child);
+      if (c.t === 'const') return c.v ? CONST_FALSE : CONST_TRUE;
+      if (c.t === 'not') return c.c;
+      return { t: 'not', c, cost: c.cost };
+    }
+    case 'and':
+    case 'or': {
+      const isAnd = e.type === 'and';
+      const flat: Node[] = [];
+      for (const child of e.children) {
+        const n = normalise(child);
+        if (n.t === 'const') {
+          if (n.v === isAnd) continue; // neutral element
+          return n; // absorbing element
+        }
+        if (n.t === e.type) flat.push(...n.c);
+        else flat.push(n);
+      }
+      let children = flat;
+      if (!isAnd) children = mergeMatches(flat);
+      if (children.length === 0) return isAnd ? CONST_TRUE : CONST_FALSE;
+      if (children.length === 1) return children[0]!;
+      children.sort(byCost);
+      return { t: e.type, c: children, cost: Math.min(1e6, children.reduce((s, n) => s + n.cost, 0)) };
+    }
+    default:
+      return leaf(e);
+  }
+}
+
+/** In an OR, merge plain matches on the same field (and casing) into one multi-value leaf. */
+function mergeMatches(children: Node[]): Node[] {
+  const groups = new Map<string, { field: string; cased: boolean; patterns: StringPattern[] }>();
+  const rest: Node[] = [];
+  for (const n of children) {
+    if (n.t === 'leaf' && (n.spec.type === 'match' || n.spec.type === 'multi')) {
+      const k = `${n.spec.cased ? 'c' : 'i'}:${n.spec.field}`;
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = { field: n.spec.field, cased: n.spec.cased, patterns: [] }));
+      if (n.spec.type === 'match') g.patterns.push(n.spec.pattern);
+      else g.patterns.push(...n.spec.patterns);
+    } else rest.push(n);
+  }
+  for (const g of groups.values()) {
+    if (g.patterns.length === 1) {
+      rest.push(leaf({ type: 'match', field: g.field, pattern: g.patterns[0]!, cased: g.cased, origin: 'string' }));
+    } else rest.push(leaf({ type: 'multi', field: g.field, cased: g.cased, patterns: g.patterns }));
+  }
+  return rest;
+}
+
+/** Count how often each leaf occurs (across all rules), to decide what to memoise. */
+export function countLeaves(n: Node, counts: Map<string, number>): void {
+  if (n.t === 'leaf') counts.set(n.key, (counts.get(n.key) ?? 0) + 1);
+  else if (n.t === 'not') countLeaves(n.c, counts);
+  else if (n.t === 'and' || n.t === 'or') for (const c of n.c) countLeaves(c, counts);
+}
+
+export type { Node as NormalNode };
+
+/** A problem compiling one leaf (bad regex, bad network): the rule cannot be evaluated. */
+export interface LeafError {
+  readonly construct: string;
+  readonly message: string;
+}
+
+/** Shared state across all rules of a rule set: field slots and leaf slots. */
+export class ExprCompiler {
+  private readonly fieldSlots = new Map<string, number>();
+  private readonly leaves = new Map<string, Pred>();
+  private leafCount = 0;
+
+  constructor(private readonly uses: ReadonlyMap<string, number>) {}
+
+  get fieldSlotCount(): number {
+    return this.fieldSlots.size;
+  }
+  get leafSlotCount(): number {
+    return this.leafCount;
+  }
+
+  private slot(field: string): number {
+    let s = this.fieldSlots.get(field);
+    if (s === undefined) this.fieldSlots.set(field, (s = this.fieldSlots.size));
+    return s;
+  }
+
+  /** Build the predicate; errors are pushed to `errors` (the leaf then never matches). */
+  build(n: Node, errors: LeafError[]): Pred {
+    switch (n.t) {
+      case 'const': {
+        const v = n.v;
+        return () => v;
+      }
+      case 'not': {
+        const p = this.build(n.c, errors);
+        return (c) => !p(c);
+      }
+      case 'and':
+      case 'or': {
+        const ps = n.c.map((x) => this.build(x, errors));
+        if (n.t === 'and') {
+          if (ps.length === 2) {
+            const [a, b] = ps as [Pred, Pred];
+            return (c) => a(c) && b(c);
+          }
+          if (ps.length === 3) {
+            const [a, b, d] = ps as [Pred, Pred, Pred];
+            return (c) => a(c) && b(c) && d(c);
+          }
+          return (c) => {
+            for (let i = 0; i < ps.length; i++) if (!ps[i]!(c)) return false;
+            return true;
+          };
+        }
+        if (ps.length === 2) {
+          const [a, b] = ps as [Pred, Pred];
+          return (c) => a(c) || b(c);
+        }
+        return (c) => {
+          for (let i = 0; i < ps.length; i++) if (ps[i]!(c)) return true;
+          return false;
+        };
+      }
+      case 'leaf': {
+        const cached = this.leaves.get(n.key);
+        if (cached) return cached;
+        const raw = this.leafPred(n.spec, errors);
+        let p = raw;
+        if ((this.uses.get(n.key) ?? 0) > 1) {
+          const slot = this.leafCount++;
+          p = (c) => {
+            if (c.leafGen[slot] === c.gen) return c.leafVal[slot] === 1;
+            const v = raw(c);
+            c.leafGen[slot] = c.gen;
+            c.leafVal[slot] = v ? 1 : 0;
+            return v;
+          };
+        }
+        this.leaves.set(n.key, p);
+        return p;
+      }
+    }
+  }
+
+  private leafPred(s: LeafSpec, errors: LeafError[]): Pred {
+    switch (s.type) {
+      case 'match': {
+        const slot = this.slot(s.field);
+        const f = s.field;
+        const test = compilePattern(s.pattern, s.cased);
+        if (s.cased) {
+          return (c) => {
+            const t = c.text(slot, f);
+            return t !== undefined && test(t);
+          };
+        }
+        return (c) => {
+          const t = c.folded(slot, f);
+          return t !== undefined && test(t);
+        };
+      }
+      case 'multi': {
+        const slot = this.slot(s.field);
+        const f = s.field;
+        const test = compileMulti(s.patterns, s.cased);
+        return s.cased
+          ? (c) => {
+              const t = c.text(slot, f);
+              return t !== undefined && test(t);
+            }
+          : (c) => {
+              const t = c.folded(slot, f);
+              return t !== undefined && test(t);
+            };
+      }
+      case 'regex': {
+        const r = compileRegex(s.regex, s.flags);
+        if (!r.ok) {
+          errors.push({ construct: `${s.field}|re`, message: `regex /${s.regex}/ does not compile: ${r.message}` });
+          return () => false;
+        }
+        const slot = this.slot(s.field);
+        const f = s.field;
+        const test = r.test;
+        return (c) => {
+          const t = c.text(slot, f);
+          return t !== undefined && test(t);
+        };
+      }
+      case 'cidr': {
+        const test = compileCidr(s.version, s.network, s.prefix);
+        if (!test) {
+          errors.push({ construct: `${s.field}|cidr`, message: `network '${s.cidr}' is not a valid IPv${s.version} CIDR` });
+          return () => false;
+        }
+        const slot = this.slot(s.field);
+        const f = s.field;
+        return (c) => {
+          const t = c.text(slot, f);
+          return t !== undefined && test(t);
+        };
+      }
+      case 'compare': {
+        const f = s.field;
+        const v = s.value;
+        const cmp = numericOp(s.op);
+        return (c) => {
+          const n = valueNumber(fieldScalar(c.fields, f));
+          return n !== undefined && cmp(n, v);
+        };
+      }
+      case 'exists': {
+        const f = s.field;
+        const want = s.exists;
+        return (c) => {
+          const v = fieldScalar(c.fields, f);
+          return (v !== undefined && v !== null) === want;
+        };
+      }
+      case 'null': {
+        const f = s.field;
+        return (c) => {
+          const v = fieldScalar(c.fields, f);
+          return v === undefined || v === null;
+        };
+      }
+      case 'fieldref': {
+        const a = this.slot(s.field);
+        const b = this.slot(s.other);
+        const fa = s.field;
+        const fb = s.other;
+        const get = s.cased ? (c: EvalContext, slot: number, f: string) => c.text(slot, f) : (c: EvalContext, slot: number, f: string) => c.folded(slot, f);
+        const pos = s.position;
+        return (c) => {
+          const x = get(c, a, fa);
+          if (x === undefined) return false;
+          const y = get(c, b, fb);
+          if (y === undefined) return false;
+          switch (pos) {
+            case 'eq':
+              return x === y;
+            case 'startswith':
+              return x.startsWith(y);
+            case 'endswith':
+              return x.endsWith(y);
+            case 'contains':
+              return x.includes(y);
+          }
+        };
+      }
+      case 'timepart': {
+        const f = s.field;
+        const part = s.part;
+        const v = s.value;
+        const cmp = s.op === 'eq' ? (x: number, y: number) => x === y : numericOp(s.op);
+        return (c) => {
+          const ms = parseTimestamp(fieldScalar(c.fields, f));
+          return ms !== undefined && cmp(timePart(ms, part), v);
+        };
+      }
+      case 'keyword': {
+        // Keywords are full-text: the pattern may occur anywhere inside any value (SigmaHQ
+        // practice: backends search `*term*` over all fields), so wrap it in `*…*`.
+        const parts = s.pattern.parts;
+        const wrapped: StringPattern = {
+          parts: [
+            ...(parts[0]?.kind === 'any' ? [] : [{ kind: 'any' as const }]),
+            ...parts,
+            ...(parts[parts.length - 1]?.kind === 'any' ? [] : [{ kind: 'any' as const }]),
+          ],
+        };
+        const test = compilePattern(wrapped, s.cased);
+        return s.cased
+          ? (c) => c.allText().some(test)
+          : (c) => c.allFolded().some(test);
+      }
+      case 'keyword_regex': {
+        const r = compileRegex(s.regex, s.flags);
+        if (!r.ok) {
+          errors.push({ construct: 'keyword|re', message: `regex /${s.regex}/ does not compile: ${r.message}` });
+          return () => false;
+        }
+        const test = r.test;
+        return (c) => c.allText().some(test);
+      }
+    }
+  }
+}
+
+function numericOp(op: 'lt' | 'lte' | 'gt' | 'gte'): (a: number, b: number) => boolean {
+  switch (op) {
+    case 'lt':
+      return (a, b) => a < b;
+    case 'lte':
+      return (a, b) => a <= b;
+    case 'gt':
+      return (a, b) => a > b;
+    case 'gte':
+      return (a, b) => a >= b;
+  }
+}
+
+/**
+ * Many patterns on one field (a Sigma value list): equality through one Set; prefixes and
+ * suffixes grouped by length, so each distinct length costs one slice and one Set lookup;
+ * the rest tested one by one.
+ */
+export function compileMulti(patterns: readonly StringPattern[], cased: boolean): TextTest {
+  const eq = new Set<string>();
+  const prefix = new Map<number, Set<string>>();
+  const suffix = new Map<number, Set<string>>();
+  const contains: string[] = [];
+  const general: TextTest[] = [];
+  let all = false;
+  for (const p of patterns) {
+    const sh = patternShape(p, cased);
+    switch (sh.kind) {
+      case 'eq':
+        eq.add(sh.text);
+        break;
+      case 'prefix':
+      case 'suffix': {
+        const m = sh.kind === 'prefix' ? prefix : suffix;
+        let set = m.get(sh.text.length);
+        if (!set) m.set(sh.text.length, (set = new Set()));
+        set.add(sh.text);
+        break;
+      }
+      case 'contains':
+        contains.push(sh.text);
+        break;
+      case 'all':
+        all = true;
+        break;
+      case 'general':
+        general.push(compilePattern(p, cased));
+    }
+  }
+  if (all) return () => true;
+  const pre = [...prefix.entries()].sort((a, b) => a[0] - b[0]);
+  const suf = [...suffix.entries()].sort((a, b) => a[0] - b[0]);
+  const preLens = pre.map((e) => e[0]);
+  const preSets = pre.map((e) => e[1]);
+  const sufLens = suf.map((e) => e[0]);
+  const sufSets = suf.map((e) => e[1]);
+  const hasEq = eq.size > 0;
+  return (s) => {
+    if (hasEq && eq.has(s)) return true;
+    const n = s.length;
+    for (let i = 0; i < sufLens.length; i++) {
+      const l = sufLens[i]!;
+      if (l > n) break;
+      if (sufSets[i]!.has(l === 0 ? '' : s.slice(n - l))) return true;
+    }
+    for (let i = 0; i < preLens.length; i++) {
+      const l = preLens[i]!;
+      if (l > n) break;
+      if (preSets[i]!.has(s.slice(0, l))) return true;
+    }
+    for (let i = 0; i < contains.length; i++) if (s.includes(contains[i]!)) return true;
+    for (let i = 0; i < general.length; i++) if (general[i]!(s)) return true;
+    return false;
+  };
+}
+
+/** Fold a literal the way the engine folds values (exported for tests and tools). */
+export const foldLiteral = fold;

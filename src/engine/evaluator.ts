@@ -1,0 +1,322 @@
+/**
+ * `createEvaluator`: feed events one at a time (`push`), get detection matches immediately;
+ * `finish()` closes every correlation window and returns correlation matches.
+ *
+ * Correlation windows are tumbling and epoch-aligned: start = floor(t/timespan)·timespan,
+ * window = [start, start+timespan). Events may arrive in any order: state is kept per
+ * (correlation, group, window) until `finish`, so memory is bounded by groups × windows (plus
+ * the kept sample of events, at most `maxEventsPerMatch` each, and for value percentiles,
+ * temporal_ordered and beacon `intervals` one number per event).
+ */
+import type { CanonicalEvent } from '../logs/event.js';
+import { EvalContext } from './context.js';
+import { fold } from './fold.js';
+import type { CompiledCorrelation, CompiledDetection, RuleSet } from './ruleset.js';
+import { beaconFires, beaconStats, meets, percentile, type BeaconStats } from './stats.js';
+import { fieldScalar, valueNumber, valueText } from './text.js';
+
+export interface DetectionMatch {
+  readonly kind: 'detection';
+  readonly rule: CompiledDetection['rule'];
+  readonly ruleKey: string;
+  readonly event: CanonicalEvent;
+  /** False when the rule only feeds correlations with `generate: false`. */
+  readonly emit: boolean;
+}
+
+export interface CorrelationMatch {
+  readonly kind: 'correlation';
+  readonly rule: CompiledCorrelation['rule'];
+  readonly ruleKey: string;
+  readonly type: CompiledCorrelation['rule']['type'];
+  /** Group-by name → value (as text). */
+  readonly group: Readonly<Record<string, string>>;
+  /** Group values joined for display/sorting. */
+  readonly groupKey: string;
+  /** [start, end) in epoch ms. */
+  readonly window: { readonly start: number; readonly end: number };
+  /**
+   * The value compared with the condition: event_count → events; value_count → distinct values;
+   * temporal → distinct referenced rules seen; temporal_ordered → rules matched in order;
+   * value_sum/avg/percentile/median → that statistic; beacon → total events.
+   */
+  readonly value: number;
+  /** Beacon only. */
+  readonly stats?: BeaconStats;
+  /** Contributing events, sorted by time, at most `maxEventsPerMatch`. */
+  readonly events: readonly CanonicalEvent[];
+  /** Exact number of contributing events (base-rule events). */
+  readonly eventCount: number;
+  /** False when this correlation only feeds correlations with `generate: false`. */
+  readonly emit: boolean;
+}
+
+export interface EvalStats {
+  /** Events pushed. */
+  events: number;
+  /** Events that no rule's logsource selected. */
+  skipped: number;
+  /** Detection matches per rule key. */
+  matchesByRule: Map<string, number>;
+  /** Base-rule matches that fed a correlation but had no time, so no window. */
+  untimed: number;
+  /** Base-rule matches not correlated because a group-by field was missing or null. */
+  ungrouped: number;
+  /** Correlation matches per rule key (after finish). */
+  correlationMatchesByRule: Map<string, number>;
+}
+
+export interface Evaluator {
+  push(event: CanonicalEvent): readonly DetectionMatch[];
+  finish(): readonly CorrelationMatch[];
+  readonly stats: EvalStats;
+}
+
+/** State of one (correlation, group, window). */
+interface Win {
+  readonly start: number;
+  readonly group: Record<string, string>;
+  readonly groupKey: string;
+  count: number;
+  events: CanonicalEvent[];
+  values?: Set<string>;
+  nums?: number[];
+  sum: number;
+  n: number;
+  seen?: number[][];
+  buckets?: Map<number, number>;
+  times?: number[];
+}
+
+const EMPTY: readonly DetectionMatch[] = Object.freeze([]);
+const SEP = '\u001f';
+
+export function createEvaluator(rs: RuleSet): Evaluator {
+  const ctx = new EvalContext(rs.fieldSlots, rs.leafSlots);
+  const state: Array<Map<string, Win>> = rs.correlations.map(() => new Map());
+  const stats: EvalStats = {
+    events: 0,
+    skipped: 0,
+    matchesByRule: new Map(),
+    untimed: 0,
+    ungrouped: 0,
+    correlationMatchesByRule: new Map(),
+  };
+  const cap = rs.maxEventsPerMatch;
+  let lastChannel: string | undefined;
+  let lastChannelFolded = '';
+  let finished: readonly CorrelationMatch[] | undefined;
+
+  /** Add one occurrence (an event, or a match of an inner correlation) to a correlation. */
+  function feed(ci: number, input: number, time: number | undefined, get: (f: string) => unknown, events: readonly CanonicalEvent[], weight: number): void {
+    if (time === undefined || !Number.isFinite(time)) {
+      stats.untimed++;
+      return;
+    }
+    const c = rs.correlations[ci]!;
+    const r = c.rule;
+    const fields = c.groupFields[input]!;
+    const group: Record<string, string> = {};
+    let groupKey = '';
+    for (let g = 0; g < fields.length; g++) {
+      const t = valueText(get(fields[g]!));
+      if (t === undefined) {
+        stats.ungrouped++;
+        return;
+      }
+      group[c.groupBy[g]!] = t;
+      groupKey += (g ? SEP : '') + t;
+    }
+    const span = r.timespanMs;
+    const start = Math.floor(time / span) * span;
+    const k = `${start}${SEP}${groupKey}`;
+    const m = state[ci]!;
+    let w = m.get(k);
+    if (!w) {
+      w = { start, group, groupKey, count: 0, events: [], sum: 0, n: 0 };
+      if (r.type === 'value_count') w.values = new Set();
+      if (r.type === 'value_percentile' || r.type === 'value_median') w.nums = [];
+      if (r.type === 'temporal' || r.type === 'temporal_ordered') w.seen = c.inputs.map(() => []);
+      if (r.type === 'beacon') {
+        w.buckets = new Map();
+        if (r.beacon?.method === 'intervals') w.times = [];
+      }
+      m.set(k, w);
+    }
+    w.count += weight;
+    for (const e of events) if (w.events.length < cap) w.events.push(e);
+    switch (r.type) {
+      case 'value_count': {
+        const vf = c.valueFields[input];
+        const t = vf === undefined ? undefined : valueText(get(vf));
+        if (t !== undefined) w.values!.add(t);
+        break;
+      }
+      case 'value_sum':
+      case 'value_avg':
+      case 'value_percentile':
+      case 'value_median': {
+        const vf = c.valueFields[input];
+        const n = vf === undefined ? undefined : valueNumber(get(vf));
+        if (n !== undefined) {
+          w.sum += n;
+          w.n++;
+          w.nums?.push(n);
+        }
+        break;
+      }
+      case 'temporal':
+      case 'temporal_ordered': {
+        const seen = w.seen![input]!;
+        if (r.type === 'temporal_ordered' || seen.length === 0) seen.push(time);
+        break;
+      }
+      case 'beacon': {
+        const b = r.beacon!.bucketMs;
+        const bucket = Math.floor(time / b) * b;
+        w.buckets!.set(bucket, (w.buckets!.get(bucket) ?? 0) + weight);
+        w.times?.push(time);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  function push(event: CanonicalEvent): readonly DetectionMatch[] {
+    stats.events++;
+    const fields = event.fields;
+    ctx.reset(fields);
+    const eid = valueNumber(fieldScalar(fields, 'EventID'));
+    const byId = eid === undefined ? undefined : rs.byEventId.get(eid);
+    const chanRaw = valueText(fieldScalar(fields, 'Channel'));
+    if (chanRaw !== lastChannel) {
+      lastChannel = chanRaw;
+      lastChannelFolded = chanRaw === undefined ? '' : fold(chanRaw);
+    }
+    let selected = false;
+    let out: DetectionMatch[] | undefined;
+    const run = (list: readonly number[]): void => {
+      for (let i = 0; i < list.length; i++) {
+        const di = list[i]!;
+        const chans = rs.channels[di];
+        if (chans && chanRaw !== undefined && !chans.has(lastChannelFolded)) continue;
+        selected = true;
+        const d = rs.detections[di]!;
+        let hit = false;
+        try {
+          hit = d.test(ctx);
+        } catch {
+          hit = false; // never throw on event content
+        }
+        if (!hit) continue;
+        stats.matchesByRule.set(d.key, (stats.matchesByRule.get(d.key) ?? 0) + 1);
+        (out ??= []).push({ kind: 'detection', rule: d.rule, ruleKey: d.key, event, emit: d.emit });
+        for (const [ci, input] of d.feeds) feed(ci, input, event.time, (f) => fieldScalar(fields, f), [event], 1);
+      }
+    };
+    if (byId) run(byId);
+    if (rs.anyEventId.length) run(rs.anyEventId);
+    if (!selected) stats.skipped++;
+    return out ?? EMPTY;
+  }
+
+  function close(ci: number): CorrelationMatch[] {
+    const c = rs.correlations[ci]!;
+    const r = c.rule;
+    const out: CorrelationMatch[] = [];
+    for (const w of state[ci]!.values()) {
+      let value: number;
+      let fires: boolean;
+      let bstats: BeaconStats | undefined;
+      switch (r.type) {
+        case 'event_count':
+          value = w.count;
+          fires = meets(value, r.condition);
+          break;
+        case 'value_count':
+          value = w.values!.size;
+          fires = meets(value, r.condition);
+          break;
+        case 'value_sum':
+          value = w.sum;
+          fires = w.n > 0 && meets(value, r.condition);
+          break;
+        case 'value_avg':
+          value = w.n > 0 ? w.sum / w.n : NaN;
+          fires = w.n > 0 && meets(value, r.condition);
+          break;
+        case 'value_percentile':
+        case 'value_median': {
+          const sorted = w.nums!.sort((a, b) => a - b);
+          value = percentile(sorted, r.type === 'value_median' ? 50 : r.percentile ?? 50);
+          fires = sorted.length > 0 && meets(value, r.condition);
+          break;
+        }
+        case 'temporal': {
+          value = w.seen!.filter((s) => s.length > 0).length;
+          fires = r.condition.length ? meets(value, r.condition) : value === c.inputs.length;
+          break;
+        }
+        case 'temporal_ordered': {
+          // Greedy: earliest occurrence of rule 1, then the earliest of rule 2 at or after it, …
+          let t = -Infinity;
+          value = 0;
+          for (const times of w.seen!) {
+            let best = Infinity;
+            for (const x of times) if (x >= t && x < best) best = x;
+            if (best === Infinity) break;
+            t = best;
+            value++;
+          }
+          fires = r.condition.length ? meets(value, r.condition) : value === c.inputs.length;
+          break;
+        }
+        case 'beacon': {
+          bstats = beaconStats(r.beacon!, w.buckets!, w.times);
+          value = bstats?.total ?? 0;
+          fires = bstats !== undefined && beaconFires(r.beacon!, bstats) && meets(value, r.condition);
+          break;
+        }
+      }
+      if (!fires) continue;
+      const events = [...w.events].sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
+      out.push({
+        kind: 'correlation',
+        rule: r,
+        ruleKey: c.key,
+        type: r.type,
+        group: w.group,
+        groupKey: w.groupKey,
+        window: { start: w.start, end: w.start + r.timespanMs },
+        value,
+        ...(bstats ? { stats: bstats } : {}),
+        events,
+        eventCount: w.count,
+        emit: c.emit,
+      });
+    }
+    out.sort((a, b) => a.window.start - b.window.start || (a.groupKey < b.groupKey ? -1 : a.groupKey > b.groupKey ? 1 : 0));
+    return out;
+  }
+
+  function finish(): readonly CorrelationMatch[] {
+    if (finished) return finished;
+    const all: CorrelationMatch[] = [];
+    // Correlations are in dependency order: close each, then feed its matches onward.
+    rs.correlations.forEach((c, ci) => {
+      const ms = close(ci);
+      stats.correlationMatchesByRule.set(c.key, ms.length);
+      for (const m of ms) {
+        for (const [next, input] of c.feeds) {
+          feed(next, input, m.window.start, (f) => (Object.prototype.hasOwnProperty.call(m.group, f) ? m.group[f] : undefined), m.events, 1);
+        }
+      }
+      all.push(...ms);
+    });
+    finished = all;
+    return all;
+  }
+
+  return { push, finish, stats };
+}

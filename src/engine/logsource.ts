@@ -1,0 +1,165 @@
+/**
+ * Sigma logsources → event selectors, as data.
+ *
+ * Sources: Sigma's logsource taxonomy appendix, pySigma's Sysmon pipeline (category → Sysmon
+ * EventID) and pySigma's windows pipeline (service → Channel; `ps_*` categories → PowerShell
+ * channel + EventID). A selector accepts an event when its EventID is one of `eventIds` (if
+ * given) and its `Channel` is one of `channels` (if given, compared case-insensitively). An event
+ * that carries no `Channel` at all is judged on its EventID alone (some collectors drop it).
+ *
+ * Category rules are mapped to Sysmon only (pySigma's default for generic Windows categories);
+ * the Security-log alternative (4688 with field renames) is a field-mapping concern, not ours.
+ * A logsource we cannot map is reported by `resolveLogsource` as unknown; the engine then
+ * applies that rule to every event (and says so) rather than dropping it silently.
+ */
+import type { LogSource } from '../ir/types.js';
+
+export const SYSMON_CHANNEL = 'Microsoft-Windows-Sysmon/Operational';
+
+/** Sysmon event IDs per generic Windows category. */
+export const SYSMON_CATEGORIES: Readonly<Record<string, readonly number[]>> = {
+  process_creation: [1],
+  file_change: [2],
+  network_connection: [3],
+  sysmon_status: [4, 16],
+  process_termination: [5],
+  driver_load: [6],
+  image_load: [7],
+  create_remote_thread: [8],
+  raw_access_thread: [9],
+  process_access: [10],
+  file_event: [11],
+  registry_add: [12],
+  registry_delete: [12],
+  registry_set: [13],
+  registry_rename: [14],
+  registry_event: [12, 13, 14],
+  create_stream_hash: [15],
+  pipe_created: [17, 18],
+  wmi_event: [19, 20, 21],
+  dns_query: [22],
+  file_delete: [23, 26],
+  clipboard_capture: [24],
+  process_tampering: [25],
+  file_delete_detected: [26],
+  file_block_executable: [27],
+  file_block_shredding: [28],
+  file_executable_detected: [29],
+  sysmon_error: [255],
+};
+
+/** Windows service → event log channel(s) (pySigma windows pipeline). */
+export const WINDOWS_SERVICES: Readonly<Record<string, readonly string[]>> = {
+  security: ['Security'],
+  application: ['Application'],
+  system: ['System'],
+  sysmon: [SYSMON_CHANNEL],
+  powershell: ['Microsoft-Windows-PowerShell/Operational', 'PowerShellCore/Operational'],
+  'powershell-classic': ['Windows PowerShell'],
+  taskscheduler: ['Microsoft-Windows-TaskScheduler/Operational'],
+  wmi: ['Microsoft-Windows-WMI-Activity/Operational'],
+  'dns-server': ['DNS Server'],
+  'dns-server-audit': ['Microsoft-Windows-DNS-Server/Audit'],
+  'dns-server-analytic': ['Microsoft-Windows-DNS-Server/Analytical'],
+  'driver-framework': ['Microsoft-Windows-DriverFrameworks-UserMode/Operational'],
+  ntlm: ['Microsoft-Windows-NTLM/Operational'],
+  dhcp: ['Microsoft-Windows-DHCP-Server/Operational'],
+  'msexchange-management': ['MSExchange Management'],
+  applocker: [
+    'Microsoft-Windows-AppLocker/MSI and Script',
+    'Microsoft-Windows-AppLocker/EXE and DLL',
+    'Microsoft-Windows-AppLocker/Packaged app-Deployment',
+    'Microsoft-Windows-AppLocker/Packaged app-Execution',
+  ],
+  'printservice-admin': ['Microsoft-Windows-PrintService/Admin'],
+  'printservice-operational': ['Microsoft-Windows-PrintService/Operational'],
+  'codeintegrity-operational': ['Microsoft-Windows-CodeIntegrity/Operational'],
+  'smbclient-security': ['Microsoft-Windows-SmbClient/Security'],
+  'smbclient-connectivity': ['Microsoft-Windows-SmbClient/Connectivity'],
+  'firewall-as': ['Microsoft-Windows-Windows Firewall With Advanced Security/Firewall'],
+  'bits-client': ['Microsoft-Windows-Bits-Client/Operational'],
+  windefend: ['Microsoft-Windows-Windows Defender/Operational'],
+  'terminalservices-localsessionmanager': ['Microsoft-Windows-TerminalServices-LocalSessionManager/Operational'],
+  'microsoft-servicebus-client': ['Microsoft-ServiceBus-Client'],
+  ldap_debug: ['Microsoft-Windows-LDAP-Client/Debug'],
+  'security-mitigations': [
+    'Microsoft-Windows-Security-Mitigations/Kernel Mode',
+    'Microsoft-Windows-Security-Mitigations/User Mode',
+  ],
+  'diagnosis-scripted': ['Microsoft-Windows-Diagnosis-Scripted/Operational'],
+  'shell-core': ['Microsoft-Windows-Shell-Core/Operational'],
+  openssh: ['OpenSSH/Operational'],
+  bitlocker: ['Microsoft-Windows-BitLocker/BitLocker Management'],
+  vhdmp: ['Microsoft-Windows-VHDMP/Operational'],
+  'appxdeployment-server': ['Microsoft-Windows-AppXDeploymentServer/Operational'],
+  'lsa-server': ['Microsoft-Windows-LSA/Operational'],
+  'appxpackaging-om': ['Microsoft-Windows-AppxPackaging/Operational'],
+  'dns-client': ['Microsoft-Windows-DNS Client Events/Operational'],
+  'appmodel-runtime': ['Microsoft-Windows-AppModel-Runtime/Admin'],
+  capi2: ['Microsoft-Windows-CAPI2/Operational'],
+  'certificateservicesclient-lifecycle-system': [
+    'Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational',
+  ],
+};
+
+/** Windows categories that live in a service's channel with a fixed EventID (pySigma). */
+export const WINDOWS_CHANNEL_CATEGORIES: Readonly<Record<string, { service: string; eventIds: readonly number[] }>> = {
+  ps_module: { service: 'powershell', eventIds: [4103] },
+  ps_script: { service: 'powershell', eventIds: [4104] },
+  ps_classic_start: { service: 'powershell-classic', eventIds: [400] },
+  ps_classic_provider_start: { service: 'powershell-classic', eventIds: [600] },
+  ps_classic_script: { service: 'powershell-classic', eventIds: [800] },
+};
+
+/** Which events a rule applies to. Empty selector (no ids, no channels) = every event. */
+export interface EventSelector {
+  readonly eventIds?: readonly number[];
+  readonly channels?: readonly string[];
+}
+
+export type LogsourceResolution =
+  | { readonly known: true; readonly selector: EventSelector }
+  | { readonly known: false; readonly selector: EventSelector; readonly reason: string };
+
+const own = <T>(o: Readonly<Record<string, T>>, k: string): T | undefined =>
+  Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
+
+const lc = (s: string | undefined): string | undefined => (s === undefined ? undefined : s.toLowerCase());
+
+/** Map a Sigma logsource to an event selector (see module comment). */
+export function resolveLogsource(ls: LogSource): LogsourceResolution {
+  const product = lc(ls.product);
+  const category = lc(ls.category);
+  const service = lc(ls.service);
+  const everything: EventSelector = {};
+  if (product !== undefined && product !== 'windows') {
+    return { known: false, selector: everything, reason: `product '${ls.product}' has no event mapping` };
+  }
+  let eventIds: readonly number[] | undefined;
+  let channels: readonly string[] | undefined;
+  if (category !== undefined) {
+    const sysmon = own(SYSMON_CATEGORIES, category);
+    const chan = own(WINDOWS_CHANNEL_CATEGORIES, category);
+    if (sysmon) {
+      eventIds = sysmon;
+      channels = [SYSMON_CHANNEL];
+    } else if (chan) {
+      eventIds = chan.eventIds;
+      channels = own(WINDOWS_SERVICES, chan.service);
+    } else {
+      return { known: false, selector: everything, reason: `category '${ls.category}' has no event mapping` };
+    }
+  }
+  if (service !== undefined) {
+    const svc = own(WINDOWS_SERVICES, service);
+    if (!svc) {
+      return { known: false, selector: everything, reason: `service '${ls.service}' has no channel mapping` };
+    }
+    // The service names the channel; with a category, the category's EventIDs still apply.
+    channels = svc;
+  }
+  if (product === undefined && category === undefined && service === undefined) {
+    return { known: false, selector: everything, reason: 'logsource names no product, category or service' };
+  }
+  return { known: true, selector: { ...(eventIds ? { eventIds } : {}), ...(channels ? { channels } : {}) } };
+}
