@@ -1,0 +1,279 @@
+/**
+ * Native rule objects for each SIEM, rendered from the handlebars templates in templates/.
+ * The rendered text is parsed back (JSON, our conf parser) so a template mistake fails here,
+ * and the same objects feed both the package files and the REST deploy clients.
+ */
+import { createHash } from 'node:crypto';
+import { elasticThreat, sentinelTacticName } from './attack.js';
+import { parseConf } from './conf.js';
+import { ENTITIES } from './entities.js';
+import { render } from './templates.js';
+import { cronFor, isoDuration, kibanaDuration, splunkRelative } from './timespan.js';
+import type { DeployUnit } from './units.js';
+import type { Level } from '../ir/types.js';
+
+/** Marks what we deployed, so orphans are only ever our own rules. Kept in descriptions (Sentinel, Splunk). */
+export const MARKER_PREFIX = '(managed by dac, rule ';
+export const ELASTIC_MARKER_TAG = 'managed-by:dac';
+
+export function markerFor(key: string): string {
+  return `${MARKER_PREFIX}${key})`;
+}
+
+/** The rule key a description's marker names, or undefined when the object is not ours. */
+export function markerKey(description: unknown): string | undefined {
+  if (typeof description !== 'string') return undefined;
+  const at = description.lastIndexOf(MARKER_PREFIX);
+  if (at === -1) return undefined;
+  const end = description.indexOf(')', at + MARKER_PREFIX.length);
+  return end === -1 ? undefined : description.slice(at + MARKER_PREFIX.length, end);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The rule's UUID, or a stable name-based one for rules without an id. */
+export function ruleGuid(key: string): string {
+  if (UUID.test(key)) return key.toLowerCase();
+  const h = createHash('sha1').update(`dac:${key}`).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function describe(unit: DeployUnit): string {
+  const r = unit.rule;
+  const parts = [r.description?.trim() || r.title];
+  if (r.falsepositives.length > 0) parts.push(`False positives: ${r.falsepositives.join('; ')}`);
+  if (r.references.length > 0) parts.push(`References: ${r.references.join(' ')}`);
+  parts.push(markerFor(unit.key));
+  return parts.join('\n\n');
+}
+
+function need<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw new Error(`internal: ${what} missing`);
+  return v;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Sentinel
+// ------------------------------------------------------------------------------------------------
+
+const SENTINEL_SEVERITY: Readonly<Record<Level, string>> = {
+  informational: 'Informational', low: 'Low', medium: 'Medium', high: 'High', critical: 'High',
+};
+
+export interface SentinelRule {
+  /** alertRules resource name (a GUID). */
+  readonly name: string;
+  readonly body: { readonly kind: 'Scheduled'; readonly properties: Readonly<Record<string, unknown>> };
+}
+
+export function sentinelRule(unit: DeployUnit): SentinelRule {
+  const q = need(unit.queries.sentinel, `sentinel query of ${unit.key}`);
+  const s = unit.settings;
+  // Several entities may share a type (ip, source_ip): Sentinel wants one mapping per type.
+  const byType = new Map<string, Array<{ identifier: string; columnName: string }>>();
+  for (const e of s.entities) {
+    const def = ENTITIES[e];
+    if (!def) continue;
+    const list = byType.get(def.sentinel.entityType) ?? [];
+    if (!list.some((m) => m.identifier === def.sentinel.identifier)) list.push({ identifier: def.sentinel.identifier, columnName: def.sysmonField });
+    byType.set(def.sentinel.entityType, list);
+  }
+  const text = render('sentinel/rule.json.hbs', {
+    displayName: unit.rule.title,
+    description: describe(unit),
+    severity: SENTINEL_SEVERITY[s.level],
+    enabled: s.enabled,
+    query: q.query,
+    queryFrequency: isoDuration(s.frequencyMs),
+    queryPeriod: isoDuration(s.lookbackMs),
+    suppressionEnabled: s.suppressionMs !== undefined,
+    suppressionDuration: isoDuration(s.suppressionMs ?? 5 * 3_600_000),
+    tactics: unit.attack.tactics.map((t) => sentinelTacticName(t.shortname)),
+    techniques: unit.attack.techniques.filter((t) => !t.parent).map((t) => t.id),
+    subTechniques: unit.attack.techniques.filter((t) => t.parent).map((t) => t.id),
+    entityMappings: [...byType].map(([entityType, fieldMappings]) => ({ entityType, fieldMappings })),
+  });
+  const body = JSON.parse(text) as SentinelRule['body'];
+  return { name: ruleGuid(unit.key), body };
+}
+
+export function sentinelArmTemplate(units: readonly DeployUnit[]): string {
+  const rules = units.filter((u) => u.queries.sentinel).map((u) => {
+    const r = sentinelRule(u);
+    return { name: r.name, properties: r.body.properties };
+  });
+  const text = render('sentinel/azuredeploy.json.hbs', {
+    description: `Microsoft Sentinel scheduled analytics rules generated by dac (${rules.length} rules)`,
+    rules,
+  });
+  // Parse to prove the output is JSON, then print canonically.
+  return JSON.stringify(JSON.parse(text), null, 2) + '\n';
+}
+
+// ------------------------------------------------------------------------------------------------
+// Splunk
+// ------------------------------------------------------------------------------------------------
+
+const SPLUNK_SEVERITY: Readonly<Record<Level, number>> = { informational: 2, low: 3, medium: 4, high: 5, critical: 6 };
+
+export interface SplunkOptions {
+  /** App folder name (DAC_SPLUNK_APP); letters, digits, `_`, `-`, `.`. */
+  readonly app?: string;
+  readonly label?: string;
+  readonly version?: string;
+  /** Where Sysmon events live: the `sysmon` macro's definition. */
+  readonly sysmonDefinition?: string;
+  /** Alert actions to attach (comma separated, e.g. `notable,risk`); none by default. */
+  readonly actions?: string;
+}
+
+export const DEFAULT_SPLUNK_APP = 'dac_sysmon3_detections';
+export const DEFAULT_SYSMON_MACRO = 'index=* source="XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"';
+
+interface StanzaData {
+  name: string;
+  description: string;
+  search: string;
+  enabled: boolean;
+  cron: string;
+  earliest: string;
+  severity: number;
+  suppress: { period: string; fields: string } | null;
+  actions: string | null;
+}
+
+/** The saved-search name: the title, on one line. */
+export function splunkName(unit: DeployUnit): string {
+  return unit.rule.title.replace(/[\r\n]+/g, ' ').trim();
+}
+
+function stanzaData(unit: DeployUnit, opts: SplunkOptions): StanzaData {
+  const q = need(unit.queries.splunk, `splunk query of ${unit.key}`);
+  const s = unit.settings;
+  const cron = cronFor(s.frequencyMs);
+  if (cron === undefined) throw new DeployError(`${unit.key}: deploy.frequency ${s.frequencyMs / 60_000} min cannot be a Splunk cron schedule (use a divisor of 60 minutes or 24 hours)`);
+  const fields = s.entities.map((e) => ENTITIES[e]?.sysmonField).filter((f): f is string => f !== undefined);
+  return {
+    name: splunkName(unit),
+    description: describe(unit),
+    search: q.query,
+    enabled: s.enabled,
+    cron,
+    earliest: splunkRelative(s.lookbackMs),
+    severity: SPLUNK_SEVERITY[s.level],
+    suppress: s.suppressionMs !== undefined ? { period: `${Math.round(s.suppressionMs / 1000)}s`, fields: fields.join(',') } : null,
+    actions: opts.actions ?? null,
+  };
+}
+
+export class DeployError extends Error {
+  override readonly name = 'DeployError';
+}
+
+export function splunkSavedSearchesConf(units: readonly DeployUnit[], opts: SplunkOptions = {}): string {
+  return render('splunk/savedsearches.conf.hbs', { rules: units.filter((u) => u.queries.splunk).map((u) => stanzaData(u, opts)) });
+}
+
+/** Conf keys that the REST API names differently. */
+const REST_NAMES: Readonly<Record<string, string>> = {
+  enableSched: 'is_scheduled',
+  counttype: 'alert_type',
+  relation: 'alert_comparator',
+  quantity: 'alert_threshold',
+};
+
+export interface SplunkSavedSearch {
+  readonly name: string;
+  /** REST parameters, as the rendered stanza says them. */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** One rule's stanza, rendered through the same template and parsed back into REST parameters. */
+export function splunkSavedSearch(unit: DeployUnit, opts: SplunkOptions = {}): SplunkSavedSearch {
+  const parsed = parseConf(render('splunk/savedsearches.conf.hbs', { rules: [stanzaData(unit, opts)] }));
+  const stanza = parsed.stanzas[0];
+  if (parsed.errors.length > 0 || parsed.stanzas.length !== 1 || !stanza) {
+    throw new Error(`internal: savedsearches stanza of ${unit.key} does not parse: ${parsed.errors.map((e) => e.message).join('; ')}`);
+  }
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(stanza.entries)) params[REST_NAMES[k] ?? k] = v;
+  return { name: stanza.name, params };
+}
+
+export interface SplunkAppFiles {
+  /** Paths relative to the app folder → content. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly app: string;
+}
+
+export function splunkApp(units: readonly DeployUnit[], opts: SplunkOptions = {}): SplunkAppFiles {
+  const app = opts.app ?? DEFAULT_SPLUNK_APP;
+  if (!/^[A-Za-z0-9_.-]+$/.test(app)) throw new DeployError(`Splunk app name '${app}' may only hold letters, digits, _ - .`);
+  const files = new Map<string, string>([
+    ['default/app.conf', render('splunk/app.conf.hbs', {
+      app,
+      label: opts.label ?? 'Sysmon 3 detections (dac)',
+      author: 'dac',
+      description: 'Scheduled searches for Sysmon Event ID 3 generated from Sigma rules by dac',
+      version: opts.version ?? '0.1.0',
+    })],
+    ['default/savedsearches.conf', splunkSavedSearchesConf(units, opts)],
+    ['default/macros.conf', render('splunk/macros.conf.hbs', { sysmonDefinition: opts.sysmonDefinition ?? DEFAULT_SYSMON_MACRO })],
+    ['metadata/default.meta', render('splunk/default.meta.hbs', {})],
+  ]);
+  return { files, app };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Elastic
+// ------------------------------------------------------------------------------------------------
+
+const ELASTIC_SEVERITY: Readonly<Record<Level, string>> = {
+  informational: 'low', low: 'low', medium: 'medium', high: 'high', critical: 'critical',
+};
+
+export interface ElasticOptions {
+  /** Index patterns for EQL rules (ES|QL names its sources in the query). */
+  readonly index?: readonly string[];
+}
+
+export const DEFAULT_ELASTIC_INDEX = ['logs-windows.sysmon_operational-*', 'winlogbeat-*'];
+
+export type ElasticRule = Readonly<Record<string, unknown>> & { readonly rule_id: string };
+
+export function elasticRule(unit: DeployUnit, opts: ElasticOptions = {}): ElasticRule {
+  const q = need(unit.queries.elastic, `elastic query of ${unit.key}`);
+  const s = unit.settings;
+  const esql = q.language === 'esql';
+  const groupBy = s.entities.map((e) => ENTITIES[e]?.ecsField).filter((f): f is string => f !== undefined);
+  const r = unit.rule;
+  const text = render('elastic/rule.json.hbs', {
+    ruleId: ruleGuid(unit.key),
+    name: r.title,
+    description: r.description?.trim() || r.title,
+    riskScore: s.riskScore,
+    severity: ELASTIC_SEVERITY[s.level],
+    type: esql ? 'esql' : q.language === 'eql' ? 'eql' : 'query',
+    language: esql ? 'esql' : q.language === 'eql' ? 'eql' : 'kuery',
+    query: q.query,
+    index: esql ? null : [...(opts.index ?? DEFAULT_ELASTIC_INDEX)],
+    interval: kibanaDuration(s.frequencyMs),
+    from: `now-${kibanaDuration(s.lookbackMs)}`,
+    enabled: s.enabled,
+    author: r.author ? [r.author] : [],
+    tags: [...r.tags, ELASTIC_MARKER_TAG],
+    references: [...r.references],
+    falsePositives: [...r.falsepositives],
+    suppression: s.suppressionMs !== undefined && groupBy.length > 0
+      ? { group_by: groupBy, duration: { value: Math.round(s.suppressionMs / 60_000), unit: 'm' }, missing_fields_strategy: 'suppress' }
+      : null,
+    threat: elasticThreat(unit.attack),
+  });
+  return JSON.parse(text) as ElasticRule;
+}
+
+/** One rule per line, as Kibana's `_import` reads it. */
+export function elasticNdjson(units: readonly DeployUnit[], opts: ElasticOptions = {}): string {
+  return units.filter((u) => u.queries.elastic).map((u) => JSON.stringify(elasticRule(u, opts)) + '\n').join('');
+}
