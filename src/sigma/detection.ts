@@ -1,0 +1,532 @@
+/**
+ * The `detection` section → IR: search identifiers (maps, lists of maps, keyword lists), field
+ * modifiers applied to values in order, and the condition resolved over the identifiers.
+ * Every problem becomes a finding with the position of the key or value that caused it.
+ */
+import { RE2JS } from 're2js';
+import type { Expr, StringPattern, ValueOrigin } from '../ir/types.js';
+import { identifierMatches, parseCondition, type CondNode } from './condition.js';
+import { base64, base64offset, utf16, windash, type Utf16Kind } from './encode.js';
+import { parseCidr } from './cidr.js';
+import type { Reporter } from './report.js';
+import { hasWildcards, literalPattern, parseSigmaString, patternText, withLeadingAny, withTrailingAny } from './strings.js';
+import type { Pos, SourceMap } from './yaml.js';
+import type { Profile } from './api.js';
+
+export const MODIFIERS = new Set([
+  'contains', 'startswith', 'endswith', 'all', 'exists', 'cased', 'neq', 'windash', 're', 'i', 'm', 's',
+  'base64', 'base64offset', 'utf16le', 'utf16be', 'utf16', 'wide', 'cidr', 'lt', 'lte', 'gt', 'gte',
+  'fieldref', 'expand', 'minute', 'hour', 'day', 'week', 'month', 'year',
+]);
+const POSITION = ['contains', 'startswith', 'endswith'] as const;
+const COMPARE = ['lt', 'lte', 'gt', 'gte'] as const;
+const TIME_PARTS = ['minute', 'hour', 'day', 'week', 'month', 'year'] as const;
+const UTF16 = ['utf16le', 'utf16be', 'utf16', 'wide'] as const;
+
+export interface FieldUse {
+  readonly name: string;
+  readonly pos: Pos | undefined;
+}
+
+export interface DetectionContext {
+  readonly map: SourceMap;
+  readonly rep: Reporter;
+  readonly profile: Profile;
+  /** Values of a `%name%` placeholder, or undefined when it cannot be resolved. */
+  readonly placeholder: (name: string) => readonly string[] | undefined;
+  /** Position of a character `offset` into the scalar written at `pos`. */
+  readonly offsetPos: (pos: Pos | undefined, offset: number) => Pos | undefined;
+}
+
+export interface ParsedDetection {
+  readonly selections: Record<string, Expr>;
+  readonly expr: Expr;
+  readonly conditions: string[];
+  readonly fields: FieldUse[];
+}
+
+const and = (children: Expr[]): Expr => (children.length === 1 ? children[0]! : { type: 'and', children });
+const or = (children: Expr[]): Expr => (children.length === 1 ? children[0]! : { type: 'or', children });
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Parses a detection section; returns undefined when errors were reported. */
+export function parseDetection(detection: Record<string, unknown>, ctx: DetectionContext, fields: FieldUse[] = []): ParsedDetection | undefined {
+  const { map, rep } = ctx;
+  const before = rep.errorCount();
+  const selections: Record<string, Expr> = Object.create(null);
+  const names: string[] = [];
+  for (const name of Object.keys(detection)) {
+    if (name === 'condition' || name === 'timeframe') continue;
+    names.push(name);
+    const value = detection[name];
+    const pos = map.key(detection, name);
+    const expr = parseSearchIdentifier(name, value, detection, ctx, fields, pos);
+    if (expr) selections[name] = expr;
+  }
+  if ('timeframe' in detection) {
+    rep.warning('DET_TIMEFRAME', "'timeframe' in a detection has no effect without aggregation: use a correlation rule", map.key(detection, 'timeframe'));
+  }
+  const condRaw = detection['condition'];
+  const condPos = map.value(detection, 'condition');
+  const conditions: string[] = [];
+  if (condRaw === undefined || condRaw === null) {
+    rep.error('DET_NO_CONDITION', "detection has no 'condition'", map.start(detection), "add e.g. 'condition: selection'");
+  } else if (typeof condRaw === 'string') {
+    conditions.push(condRaw);
+  } else if (Array.isArray(condRaw)) {
+    condRaw.forEach((c, i) => {
+      if (typeof c === 'string') conditions.push(c);
+      else rep.error('COND_TYPE', 'each condition in the list must be a string', map.value(condRaw, i));
+    });
+    if (condRaw.length === 0) rep.error('COND_SYNTAX', 'condition list is empty', condPos);
+  } else {
+    rep.error('COND_TYPE', 'condition must be a string or a list of strings', condPos);
+  }
+  if (names.length === 0) rep.error('DET_NO_SEARCH', 'detection defines no search identifier', map.start(detection));
+
+  const used = new Set<string>();
+  const condExprs: Expr[] = [];
+  conditions.forEach((text, i) => {
+    const cpos = Array.isArray(condRaw) ? map.value(condRaw, i) : condPos;
+    const parsed = parseCondition(text);
+    if (!parsed.ok) {
+      rep.error(parsed.error.code, `condition: ${parsed.error.message}`, ctx.offsetPos(cpos, parsed.error.offset));
+      return;
+    }
+    const e = resolveCondition(parsed.node, names, selections, used, (code, msg, off) => rep.error(code, msg, ctx.offsetPos(cpos, off)));
+    if (e) condExprs.push(e);
+  });
+  for (const name of names) {
+    if (!used.has(name) && conditions.length > 0) {
+      rep.warning('SEL_UNUSED', `search identifier '${name}' is not used by the condition`, map.key(detection, name));
+    }
+  }
+  if (rep.errorCount() > before || condExprs.length === 0) return undefined;
+  return { selections, expr: or(condExprs), conditions, fields };
+}
+
+function resolveCondition(
+  node: CondNode,
+  names: readonly string[],
+  selections: Record<string, Expr>,
+  used: Set<string>,
+  error: (code: string, msg: string, offset: number) => void,
+): Expr | undefined {
+  // Iterative over and/or chains would complicate little: depth is capped by the parser.
+  switch (node.t) {
+    case 'id': {
+      if (!names.includes(node.name)) {
+        error('COND_UNKNOWN_ID', `condition names '${node.name}', which the detection does not define`, node.offset);
+        return undefined;
+      }
+      used.add(node.name);
+      return selections[node.name];
+    }
+    case 'of': {
+      const matched =
+        node.target === 'them' ? names.filter((n) => !n.startsWith('_')) : names.filter((n) => identifierMatches(node.target, n));
+      if (matched.length === 0) {
+        error('COND_EMPTY_PATTERN', `'${node.target}' matches no search identifier`, node.offset);
+        return undefined;
+      }
+      matched.forEach((n) => used.add(n));
+      const exprs = matched.map((n) => selections[n]).filter((e): e is Expr => e !== undefined);
+      if (exprs.length !== matched.length) return undefined;
+      return node.quant === 'all' ? and(exprs) : or(exprs);
+    }
+    case 'not': {
+      const inner = resolveCondition(node.item, names, selections, used, error);
+      return inner && { type: 'not', child: inner };
+    }
+    case 'and':
+    case 'or': {
+      const items: Expr[] = [];
+      let ok = true;
+      for (const it of node.items) {
+        const e = resolveCondition(it, names, selections, used, error);
+        if (e) items.push(e);
+        else ok = false;
+      }
+      if (!ok) return undefined;
+      return node.t === 'and' ? and(items) : or(items);
+    }
+  }
+}
+
+function parseSearchIdentifier(
+  name: string,
+  value: unknown,
+  parent: Record<string, unknown>,
+  ctx: DetectionContext,
+  fields: FieldUse[],
+  pos: Pos | undefined,
+): Expr | undefined {
+  const { map, rep } = ctx;
+  if (isPlainObject(value)) return parseMap(value, ctx, fields);
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      rep.error('DET_EMPTY_SEARCH', `search identifier '${name}' is an empty list`, pos);
+      return undefined;
+    }
+    if (value.every(isPlainObject)) {
+      const parts = value.map((m) => parseMap(m as Record<string, unknown>, ctx, fields));
+      return parts.every((p) => p) ? or(parts as Expr[]) : undefined;
+    }
+    if (value.some((v) => isPlainObject(v) || Array.isArray(v))) {
+      rep.error('DET_MIXED_LIST', `search identifier '${name}' mixes maps and plain values`, pos, 'use either a list of maps or a list of keywords');
+      return undefined;
+    }
+    return parseValues('', [], value, value, ctx, pos);
+  }
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    return parseValues('', [], [value], parent, ctx, pos, name);
+  }
+  rep.error('DET_BAD_SEARCH', `search identifier '${name}' must be a map, a list of maps or a list of keywords`, pos);
+  return undefined;
+}
+
+function parseMap(m: Record<string, unknown>, ctx: DetectionContext, fields: FieldUse[]): Expr | undefined {
+  const { map, rep } = ctx;
+  const keys = Object.keys(m);
+  if (keys.length === 0) {
+    rep.error('DET_EMPTY_SEARCH', 'empty map in a search identifier', map.start(m));
+    return undefined;
+  }
+  const parts: Expr[] = [];
+  let ok = true;
+  for (const key of keys) {
+    const kpos = map.key(m, key);
+    const [field, ...mods] = key.split('|');
+    if (field) fields.push({ name: field, pos: kpos });
+    const v = m[key];
+    const values = Array.isArray(v) ? v : [v];
+    const container = Array.isArray(v) ? v : m;
+    const e = parseValues(field ?? '', mods, values, container, ctx, kpos, Array.isArray(v) ? undefined : key);
+    if (e) parts.push(e);
+    else ok = false;
+  }
+  return ok ? and(parts) : undefined;
+}
+
+interface ModState {
+  readonly mods: readonly string[];
+  readonly has: (m: string) => boolean;
+}
+
+/**
+ * Checks one modifier chain; returns false after reporting when it is unknown or badly combined.
+ */
+function checkModifiers(field: string, mods: readonly string[], ctx: DetectionContext, pos: Pos | undefined): boolean {
+  const { rep } = ctx;
+  let ok = true;
+  const seen = new Set<string>();
+  for (const m of mods) {
+    if (!MODIFIERS.has(m)) {
+      rep.error('MOD_UNKNOWN', `unknown modifier '${m}'`, pos, `known modifiers: ${[...MODIFIERS].join(', ')}`);
+      ok = false;
+    } else if (seen.has(m)) {
+      rep.error('MOD_DUPLICATE', `modifier '${m}' given twice`, pos);
+      ok = false;
+    }
+    seen.add(m);
+  }
+  if (!ok) return false;
+  const bad = (msg: string, hint?: string): false => {
+    rep.error('MOD_COMBINATION', msg, pos, hint);
+    return false;
+  };
+  const has = (m: string): boolean => seen.has(m);
+  const idx = (m: string): number => mods.indexOf(m);
+  const positions = POSITION.filter(has);
+  if (positions.length > 1) return bad(`modifiers ${positions.join(' and ')} exclude each other`);
+  const compares = COMPARE.filter(has);
+  if (compares.length > 1) return bad(`modifiers ${compares.join(' and ')} exclude each other`);
+  const times = TIME_PARTS.filter(has);
+  if (times.length > 1) return bad(`modifiers ${times.join(' and ')} exclude each other`);
+  const utfs = UTF16.filter(has);
+  if (utfs.length > 1) return bad(`modifiers ${utfs.join(' and ')} exclude each other`);
+  if (has('exists') && mods.length > 1) return bad("'exists' takes no other modifier");
+  if (has('exists') && !field) return bad("'exists' needs a field name");
+  for (const f of ['i', 'm', 's']) {
+    if (has(f) && (!has('re') || idx(f) < idx('re'))) return bad(`'${f}' is a regular-expression flag: it must follow 're'`, `write '|re|${f}'`);
+  }
+  if (has('re')) {
+    const other = mods.filter((m) => !['re', 'i', 'm', 's', 'all', 'neq', 'cased'].includes(m));
+    if (other.length) return bad(`'re' cannot be combined with ${other.join(', ')}`);
+  }
+  if (has('cidr')) {
+    const other = mods.filter((m) => !['cidr', 'all', 'neq'].includes(m));
+    if (other.length) return bad(`'cidr' cannot be combined with ${other.join(', ')}`);
+    if (!field) return bad("'cidr' needs a field name");
+  }
+  if (compares.length) {
+    const other = mods.filter((m) => !(COMPARE as readonly string[]).includes(m) && !(TIME_PARTS as readonly string[]).includes(m) && m !== 'all' && m !== 'neq');
+    if (other.length) return bad(`'${compares[0]}' cannot be combined with ${other.join(', ')}`);
+    if (!field) return bad(`'${compares[0]}' needs a field name`);
+  }
+  if (times.length) {
+    const other = mods.filter((m) => !(COMPARE as readonly string[]).includes(m) && !(TIME_PARTS as readonly string[]).includes(m) && m !== 'all' && m !== 'neq');
+    if (other.length) return bad(`'${times[0]}' cannot be combined with ${other.join(', ')}`);
+  }
+  if (has('fieldref')) {
+    const other = mods.filter((m) => !['fieldref', 'contains', 'startswith', 'endswith', 'cased', 'all', 'neq'].includes(m));
+    if (other.length) return bad(`'fieldref' cannot be combined with ${other.join(', ')}`);
+    if (!field) return bad("'fieldref' needs a field name");
+  }
+  if (has('base64') && has('base64offset')) return bad("'base64' and 'base64offset' exclude each other");
+  if (has('base64offset') && !has('contains')) {
+    return bad("'base64offset' finds a value inside a longer encoded string: it must be used with 'contains'", "write '|base64offset|contains'");
+  }
+  for (const u of utfs) {
+    const b = Math.max(idx('base64'), idx('base64offset'));
+    if (b < idx(u)) return bad(`'${u}' encodes text as bytes: it must be followed by 'base64' or 'base64offset'`);
+  }
+  for (const p of positions) {
+    // contains/startswith/endswith wrap the final string: after encodings, not before them.
+    const enc = Math.max(idx('base64'), idx('base64offset'));
+    if (enc > idx(p)) return bad(`'${p}' must come after '${mods[enc]}' (it applies to the encoded value)`);
+  }
+  if (has('windash')) {
+    const enc = Math.max(idx('base64'), idx('base64offset'), ...utfs.map(idx));
+    if (enc !== -1 && enc < idx('windash')) return bad("'windash' must come before any encoding modifier");
+  }
+  if (has('expand') && (has('re') || has('cidr') || compares.length || has('exists'))) {
+    // allowed by pySigma only for string values; the value check below reports it.
+  }
+  return true;
+}
+
+/** Parses the values of one field (or of keywords when field is ''), combining them per `all`. */
+function parseValues(
+  field: string,
+  mods: readonly string[],
+  values: readonly unknown[],
+  container: object,
+  ctx: DetectionContext,
+  keyPos: Pos | undefined,
+  singleKey?: string,
+): Expr | undefined {
+  const { map, rep } = ctx;
+  if (!checkModifiers(field, mods, ctx, keyPos)) return undefined;
+  const has = (m: string): boolean => mods.includes(m);
+  const valuePos = (i: number): Pos | undefined =>
+    (singleKey !== undefined ? map.value(container, singleKey) : map.value(container, i)) ?? keyPos;
+
+  if (values.length === 0) {
+    rep.error('VAL_EMPTY_LIST', `'${field || 'keywords'}' has an empty list of values`, keyPos);
+    return undefined;
+  }
+  const exprs: Expr[] = [];
+  let ok = true;
+  values.forEach((raw, i) => {
+    const vpos = valuePos(i);
+    if (raw === null || raw === undefined) {
+      if (values.length > 1) {
+        rep.error('VAL_NULL_IN_LIST', 'null cannot be one of several values', vpos, 'use a separate selection: Field: null');
+        ok = false;
+        return;
+      }
+      if (!field) {
+        rep.error('VAL_NULL_KEYWORD', 'a keyword cannot be null', vpos);
+        ok = false;
+        return;
+      }
+      const others = mods.filter((m) => m !== 'neq');
+      if (others.length) {
+        rep.error('MOD_VALUE_TYPE', `modifier '${others[0]}' cannot take null`, vpos);
+        ok = false;
+        return;
+      }
+      exprs.push({ type: 'null', field });
+      return;
+    }
+    if (typeof raw === 'object') {
+      rep.error('VAL_TYPE', 'a value must be a string, number, boolean or null (not a map or list)', vpos);
+      ok = false;
+      return;
+    }
+    const e = parseOneValue(field, mods, raw as string | number | boolean, ctx, vpos);
+    if (e) exprs.push(e);
+    else ok = false;
+  });
+  if (!ok) return undefined;
+  let combined = has('all') ? and(exprs) : or(exprs);
+  if (has('all') && values.length === 1 && !field) {
+    // '|all' with a single keyword is just that keyword.
+    combined = exprs[0]!;
+  }
+  return has('neq') ? { type: 'not', child: combined } : combined;
+}
+
+type Scalar = string | number | boolean;
+
+function parseOneValue(field: string, mods: readonly string[], raw: Scalar, ctx: DetectionContext, pos: Pos | undefined): Expr | undefined {
+  const { rep } = ctx;
+  const has = (m: string): boolean => mods.includes(m);
+  const origin: ValueOrigin = typeof raw === 'number' ? 'number' : typeof raw === 'boolean' ? 'boolean' : 'string';
+
+  if (has('exists')) {
+    if (typeof raw !== 'boolean') {
+      rep.error('MOD_VALUE_TYPE', "'exists' takes true or false", pos);
+      return undefined;
+    }
+    return { type: 'exists', field, exists: raw };
+  }
+  const compare = COMPARE.find(has);
+  const timePart = TIME_PARTS.find(has);
+  if (compare || timePart) {
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
+    if (!Number.isFinite(n)) {
+      rep.error('MOD_VALUE_TYPE', `'${compare ?? timePart}' needs a number, got ${JSON.stringify(raw)}`, pos);
+      return undefined;
+    }
+    if (timePart) return { type: 'timepart', field, part: timePart, op: compare ?? 'eq', value: n };
+    return { type: 'compare', field, op: compare!, value: n };
+  }
+  if (typeof raw === 'boolean' && (has('re') || has('cidr') || has('fieldref') || has('base64') || has('base64offset') || has('windash'))) {
+    rep.error('MOD_VALUE_TYPE', `modifiers ${mods.join('|')} need a string, got ${raw}`, pos);
+    return undefined;
+  }
+  // expand: substitute placeholders first; the other modifiers apply to every resulting value.
+  let texts: string[] = [String(raw)];
+  if (has('expand')) {
+    const expanded = expandPlaceholders(String(raw), ctx, pos);
+    if (!expanded) return undefined;
+    texts = expanded.values;
+    const exprs: Expr[] = [];
+    for (const t of texts) {
+      const e = parseOneText(field, mods, t, 'string', ctx, pos);
+      if (!e) return undefined;
+      exprs.push(e);
+    }
+    if (expanded.listName && field && exprs.length > 0) {
+      return { type: 'or', children: exprs, list: { name: expanded.listName, field } };
+    }
+    return or(exprs.length ? exprs : [{ type: 'const', value: false }]);
+  }
+  return parseOneText(field, mods, texts[0]!, origin, ctx, pos);
+}
+
+function expandPlaceholders(
+  text: string,
+  ctx: DetectionContext,
+  pos: Pos | undefined,
+): { values: string[]; listName?: string } | undefined {
+  const re = /%([A-Za-z0-9_.-]+)%/g;
+  const names = [...text.matchAll(re)].map((m) => m[1]!);
+  if (names.length === 0) {
+    ctx.rep.warning('EXPAND_NO_PLACEHOLDER', `'expand' is used but ${JSON.stringify(text)} holds no %placeholder%`, pos);
+    return { values: [text] };
+  }
+  let acc = [text];
+  for (const name of names) {
+    const vals = ctx.placeholder(name);
+    if (!vals) {
+      ctx.rep.error('EXPAND_UNRESOLVED', `placeholder '%${name}%' has no values`, pos, `create lists/${name}.yml with 'values:' or pass it in the configuration`);
+      return undefined;
+    }
+    const next: string[] = [];
+    for (const a of acc) for (const v of vals) next.push(a.split(`%${name}%`).join(v));
+    acc = next;
+  }
+  const whole = /^%([A-Za-z0-9_.-]+)%$/.exec(text);
+  return whole ? { values: acc, listName: whole[1]! } : { values: acc };
+}
+
+function parseOneText(field: string, mods: readonly string[], text: string, origin: ValueOrigin, ctx: DetectionContext, pos: Pos | undefined): Expr | undefined {
+  const { rep } = ctx;
+  const has = (m: string): boolean => mods.includes(m);
+  const cased = has('cased');
+
+  if (has('re')) {
+    const flags = { i: has('i'), m: has('m'), s: has('s') };
+    if (!checkRegex(text, ctx, pos)) return undefined;
+    return field ? { type: 'regex', field, regex: text, flags } : { type: 'keyword_regex', regex: text, flags };
+  }
+  if (has('cidr')) {
+    const c = parseCidr(text);
+    if (!c.ok) {
+      rep.error(text.includes('*') ? 'CIDR_WILDCARD' : 'CIDR_INVALID', `${c.error}: ${JSON.stringify(text)}`, pos, 'write e.g. 10.0.0.0/8 or fe80::/10');
+      return undefined;
+    }
+    if (c.hostBits) rep.warning('CIDR_HOST_BITS', `${text} has host bits set; it means ${c.value.cidr}`, pos);
+    return { type: 'cidr', field, ...c.value };
+  }
+  if (has('fieldref')) {
+    if (!text) {
+      rep.error('MOD_VALUE_TYPE', "'fieldref' needs a field name", pos);
+      return undefined;
+    }
+    const position = POSITION.find(has) ?? 'eq';
+    return { type: 'fieldref', field, other: text, position, cased };
+  }
+  let patterns: StringPattern[] = [parseSigmaString(text)];
+  // Transformations in modifier order (each maps every current pattern to one or more).
+  let bytes: Uint8Array[] | undefined;
+  for (const m of mods) {
+    if (m === 'windash') {
+      const out: StringPattern[] = [];
+      for (const p of patterns) {
+        const w = windash(p);
+        if (!w) {
+          rep.error('MOD_EXPANSION_TOO_LARGE', "'windash' would expand this value into too many variants", pos);
+          return undefined;
+        }
+        out.push(...w);
+      }
+      patterns = out;
+    } else if ((UTF16 as readonly string[]).includes(m)) {
+      if (patterns.some(hasWildcards)) {
+        rep.error('MOD_WILDCARD_ENCODING', `'${m}' cannot encode a value with wildcards`, pos, 'escape them as \\* or \\?');
+        return undefined;
+      }
+      bytes = patterns.map((p) => utf16(patternText(p), m as Utf16Kind));
+    } else if (m === 'base64' || m === 'base64offset') {
+      if (!bytes) {
+        if (patterns.some(hasWildcards)) {
+          rep.error('MOD_WILDCARD_ENCODING', `'${m}' cannot encode a value with wildcards`, pos, 'escape them as \\* or \\?');
+          return undefined;
+        }
+        bytes = patterns.map((p) => new TextEncoder().encode(patternText(p)));
+      }
+      patterns = bytes.flatMap((b) => (m === 'base64' ? [base64(b)] : base64offset(b))).map(literalPattern);
+      bytes = undefined;
+    } else if (m === 'contains') patterns = patterns.map((p) => withTrailingAny(withLeadingAny(p)));
+    else if (m === 'startswith') patterns = patterns.map(withTrailingAny);
+    else if (m === 'endswith') patterns = patterns.map(withLeadingAny);
+  }
+  const leaves: Expr[] = patterns.map((pattern) =>
+    field ? { type: 'match', field, pattern, cased, origin } : { type: 'keyword', pattern, cased },
+  );
+  return or(leaves);
+}
+
+/** Regexes must compile and stay in the subset every target can run (RE2: no lookaround, no backreferences). */
+function checkRegex(text: string, ctx: DetectionContext, pos: Pos | undefined): boolean {
+  try {
+    RE2JS.compile(text);
+    return true;
+  } catch (e) {
+    const nonPortable = /\(\?<?[=!]|\\[1-9]|\\k<|\(\?>|[*+?}]\+/.test(text);
+    let jsOk = false;
+    try {
+      new RegExp(text, 'u');
+      jsOk = true;
+    } catch {
+      try {
+        new RegExp(text);
+        jsOk = true;
+      } catch {
+        jsOk = false;
+      }
+    }
+    if (nonPortable && jsOk) {
+      const sev = ctx.profile === 'repo' ? 'error' : 'warning';
+      ctx.rep.add(sev, 'REGEX_NOT_PORTABLE', `regular expression uses constructs outside the portable subset (lookaround, backreferences, possessive or atomic groups): ${JSON.stringify(text)}`, pos, 'RE2-based targets (KQL, the engine) reject these: rewrite without them');
+      return sev === 'warning';
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    ctx.rep.error('REGEX_INVALID', `regular expression does not compile: ${msg}`, pos);
+    return false;
+  }
+}

@@ -1,0 +1,495 @@
+/**
+ * Files → documents → schema check → IR → set-level checks. Never throws on bad input: every
+ * problem is a finding with file, line and column. Rules with errors are left out of `rules`.
+ */
+import type {
+  CompareOp,
+  CorrelationRule,
+  CorrelationType,
+  DeploySettings,
+  DeployTarget,
+  DetectionRule,
+  Expr,
+  FilterRule,
+  Level,
+  LogSource,
+  Rule,
+  RuleMeta,
+  RuleTests,
+  Status,
+  Threshold,
+} from '../ir/types.js';
+import type { Finding, LoadOptions, LoadResult } from './api.js';
+import { checkAttackTag, loadAttackCatalog, type AttackCatalog } from './attack.js';
+import { parseDetection } from './detection.js';
+import { fieldCatalogFor } from './fields.js';
+import { findRuleFiles, readRuleFile, type SourceText } from './files.js';
+import { loadLists } from './lists.js';
+import { Reporter } from './report.js';
+import { validateSchema } from './schema.js';
+import { parseTimespan } from './timespan.js';
+import { loadYaml, type Pos, type SourceMap } from './yaml.js';
+
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const strList = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
+
+interface Ctx {
+  readonly opts: LoadOptions;
+  readonly catalog: AttackCatalog | undefined;
+  readonly placeholder: (name: string) => readonly string[] | undefined;
+}
+
+/** Loads files or folders. */
+export async function loadRulePaths(paths: readonly string[], opts: LoadOptions): Promise<LoadResult> {
+  const { files, missing } = findRuleFiles(paths);
+  const findings: Finding[] = missing.map((m) => ({
+    file: m,
+    line: 1,
+    column: 1,
+    severity: 'error' as const,
+    code: 'FILE_NOT_FOUND',
+    message: 'no such file or folder',
+  }));
+  const sources: SourceText[] = [];
+  for (const f of files) {
+    const r = readRuleFile(f);
+    if (r.ok) sources.push(r.source);
+    else findings.push(r.finding);
+  }
+  const res = loadRuleTexts(sources, opts);
+  return { ...res, findings: [...findings, ...res.findings], files: files.length };
+}
+
+/** Loads one text (tests, editors). */
+export function loadRuleText(text: string, file: string, opts: LoadOptions): LoadResult {
+  return loadRuleTexts([{ file, text }], opts);
+}
+
+/** Loads a set of texts and runs the checks that span files. */
+export function loadRuleTexts(sources: readonly SourceText[], opts: LoadOptions): LoadResult {
+  const findings: Finding[] = [];
+  let catalog: AttackCatalog | undefined;
+  const catalogPath = opts.attackCatalog;
+  if (catalogPath) {
+    const c = loadAttackCatalog(catalogPath);
+    if (c.ok) catalog = c.catalog;
+    else findings.push({ file: catalogPath, line: 1, column: 1, severity: 'error', code: 'ATTACK_CATALOG', message: c.error });
+  }
+  const lists = opts.listsDir ? loadLists(opts.listsDir) : { values: new Map<string, string[]>(), findings: [] as Finding[] };
+  findings.push(...lists.findings);
+  const ctx: Ctx = {
+    opts,
+    catalog,
+    placeholder: (name) => opts.placeholders?.[name] ?? lists.values.get(name),
+  };
+  const rules: Rule[] = [];
+  const byRule = new Map<Rule, Reporter>();
+  let documents = 0;
+  for (const src of sources) {
+    const rep = new Reporter(src.file);
+    const y = loadYaml(src.text, src.file);
+    if (!y.ok) {
+      rep.error(y.error.code, y.error.message, y.error.pos);
+      findings.push(...rep.findings);
+      continue;
+    }
+    const textLines = src.text.split('\n');
+    const offsetPos = (pos: Pos | undefined, offset: number): Pos | undefined => {
+      if (!pos) return pos;
+      const ch = textLines[pos.line - 1]?.[pos.column - 1];
+      const shift = ch === '"' || ch === "'" ? 1 : 0;
+      return { line: pos.line, column: pos.column + shift + offset };
+    };
+    let global: Record<string, unknown> | undefined;
+    let previous: Record<string, unknown> | undefined;
+    for (const doc of y.documents) {
+      if (doc.value === null || doc.value === undefined) continue; // empty document (e.g. trailing ---)
+      documents++;
+      if (!isObj(doc.value)) {
+        rep.error('DOC_NOT_MAP', 'a Sigma document must be a map of attributes', doc.pos);
+        continue;
+      }
+      let value = doc.value;
+      // Sigma v1 rule collections: `action: global | reset | repeat`.
+      const action = value['action'];
+      if (action === 'global') {
+        const { action: _a, ...rest } = value;
+        global = rest;
+        continue;
+      }
+      if (action === 'reset') {
+        global = undefined;
+        continue;
+      }
+      if (action === 'repeat') {
+        const { action: _a, ...rest } = value;
+        value = deepMerge(previous ?? {}, rest);
+      } else if (action !== undefined) {
+        rep.error('DOC_ACTION', `unknown collection action ${JSON.stringify(action)}`, y.map.key(value, 'action'));
+        continue;
+      }
+      if (global) value = deepMerge(global, value);
+      previous = value;
+      const rule = buildDocument(value, y.map, rep, ctx, offsetPos, doc.pos);
+      if (rule) {
+        rules.push(rule);
+        byRule.set(rule, rep);
+      }
+    }
+    findings.push(...rep.findings);
+  }
+  const checked = setChecks(rules, byRule, opts);
+  findings.push(...checked.findings);
+  if (!catalog && !catalogPath && rules.some((r) => r.tags.some((t) => t.startsWith('attack.')))) {
+    findings.push({
+      file: '-',
+      line: 1,
+      column: 1,
+      severity: 'warning',
+      code: 'ATTACK_CATALOG_MISSING',
+      message:
+        'ATT&CK tag names were not checked (only their format): no catalogue given. Pass --attack-catalog FILE or set DAC_ATTACK_CATALOG',
+    });
+  }
+  return { rules: checked.rules, findings, files: sources.length, documents };
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = isObj(prev) && isObj(v) ? deepMerge(prev, v) : v;
+  }
+  return out;
+}
+
+function buildDocument(
+  doc: Record<string, unknown>,
+  map: SourceMap,
+  rep: Reporter,
+  ctx: Ctx,
+  offsetPos: (pos: Pos | undefined, offset: number) => Pos | undefined,
+  docPos: Pos,
+): Rule | undefined {
+  const kind = 'correlation' in doc ? 'correlation' : 'filter' in doc ? 'filter' : 'rule';
+  rep.ruleId = typeof doc['id'] === 'string' ? doc['id'] : typeof doc['title'] === 'string' ? doc['title'] : undefined;
+  const before = rep.errorCount();
+  validateSchema(kind, ctx.opts.profile, doc, map, rep, docPos);
+  if (rep.errorCount() > before) return undefined;
+  const meta = buildMeta(doc, map, rep, ctx, docPos, kind);
+  if (kind === 'rule') {
+    const det = doc['detection'] as Record<string, unknown>;
+    const fields: { name: string; pos: Pos | undefined }[] = [];
+    const parsed = parseDetection(det, { map, rep, profile: ctx.opts.profile, placeholder: ctx.placeholder, offsetPos }, fields);
+    const logsource = buildLogsource(doc['logsource']);
+    checkFields(fields, logsource, rep, ctx);
+    if (!parsed || rep.errorCount() > before) return undefined;
+    const rule: DetectionRule = {
+      ...meta,
+      kind: 'detection',
+      logsource,
+      expr: parsed.expr,
+      selections: parsed.selections,
+      conditions: parsed.conditions,
+    };
+    return rule;
+  }
+  if (kind === 'filter') {
+    const f = doc['filter'] as Record<string, unknown>;
+    const parsed = parseDetection(f, { map, rep, profile: ctx.opts.profile, placeholder: ctx.placeholder, offsetPos });
+    if (!parsed || rep.errorCount() > before) return undefined;
+    const rule: FilterRule = {
+      ...meta,
+      kind: 'filter',
+      logsource: buildLogsource(doc['logsource']),
+      rules: strList(f['rules']),
+      expr: parsed.expr,
+    };
+    return rule;
+  }
+  const c = buildCorrelation(doc, map, rep, meta);
+  return rep.errorCount() > before ? undefined : c;
+}
+
+function buildLogsource(v: unknown): LogSource {
+  const o = isObj(v) ? v : {};
+  const pick = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+  const ls: { -readonly [K in keyof LogSource]: LogSource[K] } = {};
+  for (const k of ['product', 'category', 'service', 'definition'] as const) {
+    const val = pick(k);
+    if (val !== undefined) ls[k] = val;
+  }
+  return ls;
+}
+
+function buildMeta(doc: Record<string, unknown>, map: SourceMap, rep: Reporter, ctx: Ctx, docPos: Pos, kind: string): RuleMeta {
+  const s = (k: string): string | undefined => (typeof doc[k] === 'string' ? (doc[k] as string) : undefined);
+  const tags = strList(doc['tags']);
+  const tagList = Array.isArray(doc['tags']) ? (doc['tags'] as unknown[]) : [];
+  if (ctx.catalog) {
+    tagList.forEach((t, i) => {
+      if (typeof t !== 'string' || !t.startsWith('attack.')) return;
+      const v = checkAttackTag(t, ctx.catalog!);
+      if (!v.ok) rep.add(ctx.opts.profile === 'repo' ? 'error' : 'warning', v.code, v.message, map.value(tagList, i));
+    });
+  }
+  const meta: RuleMeta = {
+    title: s('title') ?? '',
+    tags,
+    references: strList(doc['references']),
+    falsepositives: strList(doc['falsepositives']),
+    fields: strList(doc['fields']),
+    source: map.at(docPos),
+    raw: doc,
+    ...(s('id') !== undefined ? { id: s('id')! } : {}),
+    ...(s('name') !== undefined ? { name: s('name')! } : {}),
+    ...(s('description') !== undefined ? { description: s('description')! } : {}),
+    ...(s('level') !== undefined ? { level: s('level') as Level } : {}),
+    ...(s('status') !== undefined ? { status: s('status') as Status } : {}),
+    ...(s('author') !== undefined ? { author: s('author')! } : {}),
+    ...(s('date') !== undefined ? { date: s('date')! } : {}),
+    ...(s('modified') !== undefined ? { modified: s('modified')! } : {}),
+  };
+  const tests = buildTests(doc['tests']);
+  const deploy = buildDeploy(doc['deploy'], kind, doc, map, rep);
+  return { ...meta, ...(tests ? { tests } : {}), ...(deploy ? { deploy } : {}) };
+}
+
+function buildTests(v: unknown): RuleTests | undefined {
+  if (!isObj(v) || !Array.isArray(v['fixtures'])) return undefined;
+  const fixtures = v['fixtures'].filter(isObj).map((f) => ({
+    path: String(f['path']),
+    expect: Number(f['expect']),
+    ...(typeof f['format'] === 'string' ? { format: f['format'] } : {}),
+    ...(typeof f['note'] === 'string' ? { note: f['note'] } : {}),
+  }));
+  return { fixtures, baseline: typeof v['baseline'] === 'number' ? v['baseline'] : 0 };
+}
+
+function buildDeploy(v: unknown, kind: string, doc: Record<string, unknown>, map: SourceMap, rep: Reporter): DeploySettings | undefined {
+  if (v === undefined) return undefined;
+  if (!isObj(v)) return undefined;
+  const corrSpan =
+    kind === 'correlation' && isObj(doc['correlation'])
+      ? String((doc['correlation'] as Record<string, unknown>)['timespan'] ?? (doc['correlation'] as Record<string, unknown>)['timeframe'] ?? '')
+      : '';
+  const frequency = typeof v['frequency'] === 'string' ? v['frequency'] : '5m';
+  const lookback = typeof v['lookback'] === 'string' ? v['lookback'] : corrSpan || '10m';
+  const f = parseTimespan(frequency);
+  const l = parseTimespan(lookback);
+  if (f.ok && l.ok && l.ms < f.ms) {
+    rep.error('DEPLOY_LOOKBACK', `deploy.lookback (${lookback}) must be at least deploy.frequency (${frequency})`, map.key(v, 'lookback') ?? map.start(v));
+  }
+  if (f.ok && (f.ms < 5 * 60_000 || f.ms > 14 * 86_400_000)) {
+    rep.error('DEPLOY_FREQUENCY', `deploy.frequency ${frequency} is outside 5m..14d (Sentinel's limits)`, map.value(v, 'frequency') ?? map.start(v));
+  }
+  return {
+    enabled: v['enabled'] !== false,
+    frequency,
+    lookback,
+    entities: strList(v['entities']),
+    targets: (strList(v['targets']) as DeployTarget[]).length ? (strList(v['targets']) as DeployTarget[]) : ['sentinel', 'splunk', 'elastic'],
+    ...(typeof v['risk_score'] === 'number' ? { riskScore: v['risk_score'] } : {}),
+    ...(typeof v['suppression'] === 'string' ? { suppression: v['suppression'] } : {}),
+  };
+}
+
+function checkFields(fields: readonly { name: string; pos: Pos | undefined }[], ls: LogSource, rep: Reporter, ctx: Ctx): void {
+  const cat = fieldCatalogFor(ls);
+  if (!cat) return;
+  const where = `${ls.product ?? ''}/${ls.category ?? ls.service ?? ''}`;
+  for (const f of fields) {
+    if (cat.known.has(f.name)) continue;
+    if (cat.elsewhere.has(f.name)) {
+      rep.warning('FIELD_NOT_IN_LOGSOURCE', `field '${f.name}' is not carried by ${where} events (Sysmon Event 3); it belongs to other Sysmon events`, f.pos, 'this selection can only match if a pipeline enriches the event');
+    } else {
+      rep.add(ctx.opts.profile === 'repo' ? 'error' : 'warning', 'FIELD_UNKNOWN', `field '${f.name}' does not exist in ${where} events`, f.pos, 'check the spelling against the Sysmon Event 3 field list');
+    }
+  }
+}
+
+const COMPARE_OPS: readonly CompareOp[] = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'];
+
+function buildCorrelation(doc: Record<string, unknown>, map: SourceMap, rep: Reporter, meta: RuleMeta): CorrelationRule | undefined {
+  const c = doc['correlation'] as Record<string, unknown>;
+  const type = c['type'] as CorrelationType;
+  const spanKey = 'timespan' in c ? 'timespan' : 'timeframe';
+  const spanText = String(c[spanKey]);
+  const span = parseTimespan(spanText);
+  if (!span.ok) {
+    rep.error('CORR_TIMESPAN', `${spanKey} '${spanText}': ${span.error}`, map.value(c, spanKey));
+    return undefined;
+  }
+  const condObj = isObj(c['condition']) ? c['condition'] : undefined;
+  const condition: Threshold[] = [];
+  for (const op of COMPARE_OPS) {
+    const v = condObj?.[op];
+    if (typeof v === 'number') condition.push({ op, value: v });
+  }
+  const needsCond = !['temporal', 'temporal_ordered', 'beacon'].includes(type);
+  if (needsCond && condition.length === 0) {
+    rep.error('CORR_NO_CONDITION', `a ${type} correlation needs a condition (gt, gte, lt, lte, eq or neq)`, condObj ? map.start(condObj) : map.key(c, 'type'));
+  }
+  const valueField = typeof condObj?.['field'] === 'string' ? (condObj['field'] as string) : undefined;
+  if ((type === 'value_count' || type.startsWith('value_')) && !valueField) {
+    rep.error('CORR_NO_FIELD', `a ${type} correlation needs 'field' in its condition`, condObj ? map.start(condObj) : map.key(c, 'type'));
+  }
+  const percentile = typeof condObj?.['percentile'] === 'number' ? (condObj['percentile'] as number) : undefined;
+  if (type === 'value_percentile' && percentile === undefined) {
+    rep.error('CORR_NO_PERCENTILE', "a value_percentile correlation needs 'percentile' (0..100) in its condition", condObj ? map.start(condObj) : map.key(c, 'type'));
+  }
+  const groupBy = strList(c['group-by']);
+  const aliases: Record<string, Record<string, string>> = Object.create(null);
+  if (isObj(c['aliases'])) {
+    for (const [alias, m] of Object.entries(c['aliases'])) {
+      if (!isObj(m)) continue;
+      const per: Record<string, string> = Object.create(null);
+      for (const [ruleRef, field] of Object.entries(m)) if (typeof field === 'string') per[ruleRef] = field;
+      aliases[alias] = per;
+    }
+  }
+  let beacon: CorrelationRule['beacon'];
+  if (type === 'beacon') {
+    const b = isObj(c['beacon']) ? c['beacon'] : undefined;
+    if (!b) {
+      rep.error('CORR_BEACON', "a beacon correlation needs a 'beacon' section (bucket, min_events, min_buckets, min_coverage, max_cv)", map.key(c, 'type'));
+      return undefined;
+    }
+    const bucket = parseTimespan(String(b['bucket']));
+    if (!bucket.ok) {
+      rep.error('CORR_TIMESPAN', `beacon.bucket '${String(b['bucket'])}': ${bucket.error}`, map.value(b, 'bucket'));
+      return undefined;
+    }
+    if (bucket.ms > span.ms) rep.error('CORR_BEACON', `beacon.bucket (${String(b['bucket'])}) is longer than the timespan (${spanText})`, map.value(b, 'bucket'));
+    const num = (k: string, d: number): number => (typeof b[k] === 'number' ? (b[k] as number) : d);
+    const method = b['method'] === 'intervals' ? 'intervals' : 'buckets';
+    beacon = {
+      bucketMs: bucket.ms,
+      minEvents: num('min_events', 6),
+      minBuckets: num('min_buckets', 6),
+      minCoverage: num('min_coverage', 0.8),
+      maxCv: num('max_cv', 0.5),
+      method,
+      ...(typeof b['max_interval_cv'] === 'number' ? { maxIntervalCv: b['max_interval_cv'] } : {}),
+    };
+    if (groupBy.length === 0) groupBy.push('Computer', 'Image', 'DestinationIp', 'DestinationPort');
+  }
+  const generate = c['generate'] === true || doc['generate'] === true;
+  return {
+    ...meta,
+    kind: 'correlation',
+    type,
+    rules: strList(c['rules']),
+    groupBy,
+    timespanMs: span.ms,
+    condition,
+    aliases,
+    generate,
+    ...(valueField !== undefined ? { valueField } : {}),
+    ...(percentile !== undefined ? { percentile } : {}),
+    ...(beacon ? { beacon } : {}),
+  };
+}
+
+/** Checks across the loaded set: duplicates, correlation references, filters folded into rules. */
+function setChecks(rules: Rule[], reps: Map<Rule, Reporter>, opts: LoadOptions): { rules: Rule[]; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const at = (r: Rule, severity: 'error' | 'warning', code: string, message: string): void => {
+    findings.push({ file: r.source.file, line: r.source.line, column: r.source.column, severity, code, message, ...(r.id ? { ruleId: r.id } : {}) });
+  };
+  const bad = new Set<Rule>();
+  const ids = new Map<string, Rule>();
+  const titles = new Map<string, Rule>();
+  const names = new Map<string, Rule>();
+  for (const r of rules) {
+    if (r.id) {
+      const prev = ids.get(r.id);
+      if (prev) {
+        at(r, 'error', 'DUP_ID', `id ${r.id} is also used by '${prev.title}' (${prev.source.file}:${prev.source.line})`);
+        bad.add(r);
+      } else ids.set(r.id, r);
+    }
+    if (r.name) {
+      const prev = names.get(r.name);
+      if (prev) {
+        at(r, 'error', 'DUP_NAME', `name '${r.name}' is also used by '${prev.title}' (${prev.source.file}:${prev.source.line})`);
+        bad.add(r);
+      } else names.set(r.name, r);
+    }
+    if (r.kind !== 'filter') {
+      const prev = titles.get(r.title);
+      if (prev) {
+        at(r, opts.profile === 'repo' ? 'error' : 'warning', 'DUP_TITLE', `title '${r.title}' is also used in ${prev.source.file}:${prev.source.line}`);
+        if (opts.profile === 'repo') bad.add(r);
+      } else titles.set(r.title, r);
+    }
+  }
+  const keyOf = (r: Rule): string => r.id ?? r.name ?? r.title;
+  const resolveRef = (ref: string): Rule | undefined => ids.get(ref) ?? names.get(ref);
+  // Filters: fold `and (filter condition)` into each referenced detection rule.
+  const filtered = new Map<Rule, Expr[]>();
+  for (const r of rules) {
+    if (r.kind !== 'filter') continue;
+    for (const ref of r.rules) {
+      const target = resolveRef(ref);
+      if (!target || target.kind !== 'detection') {
+        at(r, 'warning', 'FILTER_UNKNOWN_RULE', `filter refers to '${ref}', which is not a loaded detection rule`);
+        continue;
+      }
+      const ls = r.logsource;
+      const tl = target.logsource;
+      if ((ls.product && ls.product !== tl.product) || (ls.category && ls.category !== tl.category) || (ls.service && ls.service !== tl.service)) {
+        at(r, 'warning', 'FILTER_LOGSOURCE', `filter's logsource does not match rule '${target.title}'; not applied`);
+        continue;
+      }
+      filtered.set(target, [...(filtered.get(target) ?? []), r.expr]);
+    }
+  }
+  const out: Rule[] = [];
+  const rewritten = new Map<Rule, Rule>();
+  for (const r of rules) {
+    if (bad.has(r)) continue;
+    const extra = filtered.get(r);
+    if (r.kind === 'detection' && extra) {
+      const nr: DetectionRule = { ...r, expr: { type: 'and', children: [r.expr, ...extra] } };
+      rewritten.set(r, nr);
+      out.push(nr);
+    } else out.push(r);
+  }
+  // Correlations: references must resolve; store them as rule keys.
+  const final: Rule[] = [];
+  for (const r of out) {
+    if (r.kind !== 'correlation') {
+      final.push(r);
+      continue;
+    }
+    const resolved: string[] = [];
+    let ok = true;
+    for (const ref of r.rules) {
+      const target = resolveRef(ref);
+      if (!target || target.kind === 'filter') {
+        at(r, 'error', 'CORR_UNKNOWN_RULE', `correlation refers to '${ref}', which is no loaded rule id or name`);
+        ok = false;
+      } else if (target === r) {
+        at(r, 'error', 'CORR_SELF', 'correlation refers to itself');
+        ok = false;
+      } else resolved.push(keyOf(target));
+    }
+    const aliases: Record<string, Record<string, string>> = Object.create(null);
+    for (const [alias, per] of Object.entries(r.aliases)) {
+      const m: Record<string, string> = Object.create(null);
+      for (const [ref, field] of Object.entries(per)) {
+        const target = resolveRef(ref);
+        if (!target || !r.rules.includes(ref) && !r.rules.includes(keyOf(target))) {
+          at(r, 'error', 'CORR_ALIAS', `alias '${alias}' names '${ref}', which is not one of the correlation's rules`);
+          ok = false;
+        } else m[keyOf(target)] = field;
+      }
+      aliases[alias] = m;
+    }
+    if (ok) final.push({ ...r, rules: resolved, aliases });
+  }
+  void reps;
+  return { rules: final, findings };
+}

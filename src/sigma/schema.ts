@@ -1,0 +1,119 @@
+/**
+ * JSON Schema validation (ajv, draft 2020-12) of Sigma documents against the schema files in
+ * schemas/. Errors are mapped back to the YAML position of the offending key or value.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { Profile } from './api.js';
+import type { Reporter } from './report.js';
+import type { Pos, SourceMap } from './yaml.js';
+
+export type DocKind = 'rule' | 'correlation' | 'filter';
+
+const SCHEMA_FILES = [
+  'common.schema.json',
+  'rule.sigma.schema.json',
+  'rule.repo.schema.json',
+  'correlation.sigma.schema.json',
+  'correlation.repo.schema.json',
+  'filter.sigma.schema.json',
+  'filter.repo.schema.json',
+] as const;
+
+/** Folder of the schema files, found from this module (src/sigma or dist/sigma). */
+export const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
+
+let validators: Map<string, ValidateFunction> | undefined;
+
+function getValidators(): Map<string, ValidateFunction> {
+  if (validators) return validators;
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const addFormats = addFormatsModule as unknown as (a: Ajv2020) => void;
+  addFormats(ajv);
+  for (const f of SCHEMA_FILES) {
+    const schema = JSON.parse(readFileSync(new URL(f, SCHEMA_DIR), 'utf8')) as { $id: string };
+    ajv.addSchema(schema);
+  }
+  validators = new Map();
+  for (const kind of ['rule', 'correlation', 'filter'] as const) {
+    for (const profile of ['sigma', 'repo'] as const) {
+      const v = ajv.getSchema(`https://sysmon3-detections.local/schemas/${kind}.${profile}.schema.json`);
+      if (!v) throw new Error(`schema ${kind}.${profile} not found`);
+      validators.set(`${kind}.${profile}`, v);
+    }
+  }
+  return validators;
+}
+
+const IGNORED = new Set(['if', 'then', 'else', 'allOf', 'anyOf', 'oneOf']);
+
+/** Validates one document; reports each problem once, at the closest position we know. */
+export function validateSchema(kind: DocKind, profile: Profile, doc: unknown, map: SourceMap, rep: Reporter, docPos: Pos): void {
+  const validate = getValidators().get(`${kind}.${profile}`)!;
+  if (validate(doc)) return;
+  const errors = (validate.errors ?? []) as ErrorObject[];
+  const seen = new Set<string>();
+  // anyOf/oneOf failures are only reported when nothing more precise was found.
+  const precise = errors.filter((e) => !IGNORED.has(e.keyword));
+  for (const e of precise.length ? precise : errors) {
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const { pos, path } = locate(doc, e, map, docPos);
+    rep.error(`SCHEMA_${e.keyword.toUpperCase()}`, describe(e, path, profile), pos);
+  }
+}
+
+function locate(doc: unknown, e: ErrorObject, map: SourceMap, docPos: Pos): { pos: Pos; path: string } {
+  const segs = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node: unknown = doc;
+  let pos: Pos = docPos;
+  for (const seg of segs) {
+    if (node === null || typeof node !== 'object') break;
+    const k: string | number = Array.isArray(node) ? Number(seg) : seg;
+    pos = map.entry(node, k) ?? pos;
+    node = (node as Record<string | number, unknown>)[k];
+  }
+  // An extra or missing property: point at the key itself when it exists.
+  if (e.keyword === 'additionalProperties' && node && typeof node === 'object') {
+    const extra = (e.params as { additionalProperty?: string }).additionalProperty;
+    if (extra) pos = map.key(node, extra) ?? pos;
+  } else if (node && typeof node === 'object' && e.keyword !== 'required' && e.instancePath !== '') {
+    // value errors: the value's own position is more useful than its key
+    const parentSegs = segs.slice(0, -1);
+    let parent: unknown = doc;
+    for (const s of parentSegs) parent = (parent as Record<string, unknown>)[Array.isArray(parent) ? Number(s) : s];
+    const last = segs[segs.length - 1];
+    if (parent && typeof parent === 'object' && last !== undefined) {
+      pos = map.value(parent, Array.isArray(parent) ? Number(last) : last) ?? pos;
+    }
+  } else if (e.instancePath !== '' && e.keyword !== 'required' && segs.length) {
+    let parent: unknown = doc;
+    for (const s of segs.slice(0, -1)) parent = (parent as Record<string, unknown>)?.[Array.isArray(parent) ? Number(s) : s];
+    const last = segs[segs.length - 1]!;
+    if (parent && typeof parent === 'object') pos = map.value(parent, Array.isArray(parent) ? Number(last) : last) ?? pos;
+  }
+  const path = segs.length ? segs.join('.') : '(document)';
+  return { pos, path };
+}
+
+function describe(e: ErrorObject, path: string, profile: Profile): string {
+  const p = e.params as Record<string, unknown>;
+  const where = path === '(document)' ? '' : `${path}: `;
+  switch (e.keyword) {
+    case 'required':
+      return `${where}missing required '${String(p['missingProperty'])}'${profile === 'repo' ? ' (repo profile)' : ''}`;
+    case 'additionalProperties':
+      return `${where}unknown property '${String(p['additionalProperty'])}'`;
+    case 'enum':
+      return `${where}must be one of ${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'format':
+      return `${where}must be a valid ${String(p['format'])}`;
+    case 'contains':
+      if (path === 'tags') return 'tags: at least one ATT&CK technique tag (attack.tNNNN or attack.tNNNN.NNN) is required';
+      return `${where}${e.message ?? 'is invalid'}`;
+    default:
+      return `${where}${e.message ?? 'is invalid'}`;
+  }
+}
