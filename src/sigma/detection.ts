@@ -86,18 +86,20 @@ export function parseDetection(detection: Record<string, unknown>, ctx: Detectio
 
   const used = new Set<string>();
   const condExprs: Expr[] = [];
+  let condFailed = false;
   conditions.forEach((text, i) => {
     const cpos = Array.isArray(condRaw) ? map.value(condRaw, i) : condPos;
     const parsed = parseCondition(text);
     if (!parsed.ok) {
       rep.error(parsed.error.code, `condition: ${parsed.error.message}`, ctx.offsetPos(cpos, parsed.error.offset));
+      condFailed = true;
       return;
     }
     const e = resolveCondition(parsed.node, names, selections, used, (code, msg, off) => rep.error(code, msg, ctx.offsetPos(cpos, off)));
     if (e) condExprs.push(e);
   });
   for (const name of names) {
-    if (!used.has(name) && conditions.length > 0) {
+    if (!used.has(name) && conditions.length > 0 && !condFailed) {
       rep.warning('SEL_UNUSED', `search identifier '${name}' is not used by the condition`, map.key(detection, name));
     }
   }

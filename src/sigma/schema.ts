@@ -55,7 +55,8 @@ export function validateSchema(kind: DocKind, profile: Profile, doc: unknown, ma
   const errors = (validate.errors ?? []) as ErrorObject[];
   const seen = new Set<string>();
   // anyOf/oneOf failures are only reported when nothing more precise was found.
-  const precise = errors.filter((e) => !IGNORED.has(e.keyword));
+  // Errors inside `contains` are the per-item attempts, not problems of their own.
+  const precise = errors.filter((e) => !IGNORED.has(e.keyword) && !e.schemaPath.includes('/contains/'));
   for (const e of precise.length ? precise : errors) {
     const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
     if (seen.has(key)) continue;
@@ -68,31 +69,24 @@ export function validateSchema(kind: DocKind, profile: Profile, doc: unknown, ma
 function locate(doc: unknown, e: ErrorObject, map: SourceMap, docPos: Pos): { pos: Pos; path: string } {
   const segs = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   let node: unknown = doc;
+  let parent: unknown;
+  let last: string | number | undefined;
   let pos: Pos = docPos;
   for (const seg of segs) {
     if (node === null || typeof node !== 'object') break;
     const k: string | number = Array.isArray(node) ? Number(seg) : seg;
     pos = map.entry(node, k) ?? pos;
+    parent = node;
+    last = k;
     node = (node as Record<string | number, unknown>)[k];
   }
-  // An extra or missing property: point at the key itself when it exists.
   if (e.keyword === 'additionalProperties' && node && typeof node === 'object') {
+    // An extra property: point at that key.
     const extra = (e.params as { additionalProperty?: string }).additionalProperty;
     if (extra) pos = map.key(node, extra) ?? pos;
-  } else if (node && typeof node === 'object' && e.keyword !== 'required' && e.instancePath !== '') {
-    // value errors: the value's own position is more useful than its key
-    const parentSegs = segs.slice(0, -1);
-    let parent: unknown = doc;
-    for (const s of parentSegs) parent = (parent as Record<string, unknown>)[Array.isArray(parent) ? Number(s) : s];
-    const last = segs[segs.length - 1];
-    if (parent && typeof parent === 'object' && last !== undefined) {
-      pos = map.value(parent, Array.isArray(parent) ? Number(last) : last) ?? pos;
-    }
-  } else if (e.instancePath !== '' && e.keyword !== 'required' && segs.length) {
-    let parent: unknown = doc;
-    for (const s of segs.slice(0, -1)) parent = (parent as Record<string, unknown>)?.[Array.isArray(parent) ? Number(s) : s];
-    const last = segs[segs.length - 1]!;
-    if (parent && typeof parent === 'object') pos = map.value(parent, Array.isArray(parent) ? Number(last) : last) ?? pos;
+  } else if ((node === null || typeof node !== 'object') && parent && typeof parent === 'object' && last !== undefined) {
+    // A bad scalar: point at the value itself rather than its key.
+    pos = map.value(parent, last) ?? pos;
   }
   const path = segs.length ? segs.join('.') : '(document)';
   return { pos, path };
