@@ -64,22 +64,49 @@ export function readRuleFile(file: string): { ok: true; source: SourceText } | {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return { ok: true, source: { file, text } };
   } catch {
-    // Find the first invalid byte for a precise location.
+    const bad = firstInvalidUtf8(buf);
     let line = 1;
     let col = 1;
-    for (let i = 0; i < buf.length; i++) {
-      const slice = buf.subarray(0, i + 1);
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(slice, { stream: true });
-      } catch {
-        return fail('FILE_ENCODING', `invalid UTF-8 at byte ${i}`, line, col);
-      }
+    for (let i = 0; i < bad; i++) {
       if (buf[i] === 10) {
         line++;
         col = 1;
       } else if ((buf[i]! & 0xc0) !== 0x80) col++;
     }
+    if (bad < buf.length) return fail('FILE_ENCODING', `invalid UTF-8 at byte ${bad}`, line, col);
     return fail('FILE_ENCODING', 'file is not valid UTF-8');
   }
 }
 
+
+/** Offset of the first byte of the first malformed UTF-8 sequence (buf.length when none). */
+export function firstInvalidUtf8(buf: Uint8Array): number {
+  let i = 0;
+  while (i < buf.length) {
+    const b = buf[i]!;
+    let n = 0;
+    let min = 0;
+    if (b < 0x80) {
+      i++;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) {
+      n = 1;
+      min = 0x80;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      n = 2;
+      min = 0x800;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 3;
+      min = 0x10000;
+    } else return i;
+    let cp = b & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const c = buf[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return buf.length;
+}
