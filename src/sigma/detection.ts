@@ -38,11 +38,47 @@ export interface DetectionContext {
   readonly offsetPos: (pos: Pos | undefined, offset: number) => Pos | undefined;
 }
 
+/** A Sigma v1 aggregation (`selection | count(f) by g > n`), to be turned into a correlation. */
+export interface LegacyAggregation {
+  readonly type: 'event_count' | 'value_count' | 'value_sum' | 'value_avg';
+  readonly field?: string;
+  readonly groupBy: string[];
+  readonly op: 'gt' | 'gte' | 'lt' | 'lte' | 'eq' | 'neq';
+  readonly value: number;
+  readonly pos: Pos | undefined;
+}
+
 export interface ParsedDetection {
   readonly selections: Record<string, Expr>;
   readonly expr: Expr;
   readonly conditions: string[];
   readonly fields: FieldUse[];
+  readonly aggregation?: LegacyAggregation;
+}
+
+const AGG_RE = /^\s*(count|sum|avg)\(\s*([^\s()]*)\s*\)\s*(?:by\s+([^\s<>=!]+(?:\s*,\s*[^\s<>=!,]+)*))?\s*(>=|<=|==|!=|>|<|=)\s*(-?\d+(?:\.\d+)?)\s*$/i;
+const AGG_OPS: Record<string, LegacyAggregation['op']> = { '>': 'gt', '>=': 'gte', '<': 'lt', '<=': 'lte', '=': 'eq', '==': 'eq', '!=': 'neq' };
+
+/**
+ * Splits `base | aggregation` (Sigma v1). pySigma no longer parses these, but public rules still
+ * carry them (SigmaHQ `unsupported/`, some hunting rules); the `sigma` profile turns them into the
+ * equivalent correlation rule, the `repo` profile rejects them (the condition parser reports it).
+ */
+function splitAggregation(text: string): { base: string; agg: Omit<LegacyAggregation, 'pos'> | undefined; aggOffset: number } | undefined {
+  const bar = text.indexOf('|');
+  if (bar < 0) return undefined;
+  const m = AGG_RE.exec(text.slice(bar + 1));
+  if (!m) return { base: text.slice(0, bar), agg: undefined, aggOffset: bar + 1 };
+  const fn = m[1]!.toLowerCase();
+  const field = m[2] || undefined;
+  const type = fn === 'count' ? (field ? 'value_count' : 'event_count') : fn === 'sum' ? 'value_sum' : 'value_avg';
+  if (type !== 'event_count' && !field) return { base: text.slice(0, bar), agg: undefined, aggOffset: bar + 1 };
+  const groupBy = m[3] ? m[3].split(',').map((g) => g.trim()).filter(Boolean) : [];
+  return {
+    base: text.slice(0, bar),
+    agg: { type, ...(field ? { field } : {}), groupBy, op: AGG_OPS[m[4]!]!, value: Number(m[5]) },
+    aggOffset: bar + 1,
+  };
 }
 
 const and = (children: Expr[]): Expr => (children.length === 1 ? children[0]! : { type: 'and', children });
@@ -63,7 +99,8 @@ export function parseDetection(detection: Record<string, unknown>, ctx: Detectio
     const expr = parseSearchIdentifier(name, value, detection, ctx, fields, pos);
     if (expr) selections[name] = expr;
   }
-  if ('timeframe' in detection) {
+  const legacy = ctx.profile === 'sigma' && typeof detection['condition'] === 'string' ? splitAggregation(detection['condition']) : undefined;
+  if ('timeframe' in detection && !legacy?.agg) {
     rep.warning('DET_TIMEFRAME', "'timeframe' in a detection has no effect without aggregation: use a correlation rule", map.key(detection, 'timeframe'));
   }
   const condRaw = detection['condition'];
@@ -72,7 +109,7 @@ export function parseDetection(detection: Record<string, unknown>, ctx: Detectio
   if (condRaw === undefined || condRaw === null) {
     rep.error('DET_NO_CONDITION', "detection has no 'condition'", map.start(detection), "add e.g. 'condition: selection'");
   } else if (typeof condRaw === 'string') {
-    conditions.push(condRaw);
+    conditions.push(legacy?.agg ? legacy.base : condRaw);
   } else if (Array.isArray(condRaw)) {
     condRaw.forEach((c, i) => {
       if (typeof c === 'string') conditions.push(c);
@@ -103,8 +140,16 @@ export function parseDetection(detection: Record<string, unknown>, ctx: Detectio
       rep.warning('SEL_UNUSED', `search identifier '${name}' is not used by the condition`, map.key(detection, name));
     }
   }
+  let aggregation: LegacyAggregation | undefined;
+  if (legacy?.agg) {
+    const apos = ctx.offsetPos(condPos, legacy.aggOffset);
+    aggregation = { ...legacy.agg, pos: apos };
+    rep.warning('COND_LEGACY_AGGREGATION', `Sigma v1 aggregation '${(condRaw as string).slice(legacy.aggOffset).trim()}': loaded as a ${legacy.agg.type} correlation rule`, apos, 'rewrite it as a correlation rule (Sigma v2)');
+  } else if (legacy && !legacy.agg) {
+    rep.error('COND_AGGREGATION', `condition: aggregation '${(condRaw as string).slice(legacy.aggOffset).trim()}' is not one this loader converts (count, sum, avg with 'by' and a comparison)`, ctx.offsetPos(condPos, legacy.aggOffset), 'use a correlation rule');
+  }
   if (rep.errorCount() > before || condExprs.length === 0) return undefined;
-  return { selections, expr: or(condExprs), conditions, fields };
+  return { selections, expr: or(condExprs), conditions, fields, ...(aggregation ? { aggregation } : {}) };
 }
 
 function resolveCondition(
@@ -401,7 +446,8 @@ function parseOneValue(field: string, mods: readonly string[], raw: Scalar, ctx:
       if (!e) return undefined;
       exprs.push(e);
     }
-    if (expanded.listName && field && exprs.length > 0) {
+    if (expanded.listName && field) {
+      // Also when unresolved (no children): targets with a lookup for the list can still use it.
       return { type: 'or', children: exprs, list: { name: expanded.listName, field } };
     }
     return or(exprs.length ? exprs : [{ type: 'const', value: false }]);
@@ -424,8 +470,16 @@ function expandPlaceholders(
   for (const name of names) {
     const vals = ctx.placeholder(name);
     if (!vals) {
-      ctx.rep.error('EXPAND_UNRESOLVED', `placeholder '%${name}%' has no values`, pos, `create lists/${name}.yml with 'values:' or pass it in the configuration`);
-      return undefined;
+      const hint = `create lists/${name}.yml with 'values:' or pass it in the configuration`;
+      if (ctx.profile === 'repo') {
+        ctx.rep.error('EXPAND_UNRESOLVED', `placeholder '%${name}%' has no values`, pos, hint);
+        return undefined;
+      }
+      // pySigma also loads such rules and leaves the placeholder to a processing pipeline. Here the
+      // value matches nothing (a filter built on it excludes nothing) until values are given.
+      ctx.rep.warning('EXPAND_UNRESOLVED', `placeholder '%${name}%' has no values: the value matches nothing`, pos, hint);
+      const whole = /^%([A-Za-z0-9_.-]+)%$/.exec(text);
+      return whole ? { values: [], listName: whole[1]! } : { values: [] };
     }
     const next: string[] = [];
     for (const a of acc) for (const v of vals) next.push(a.split(`%${name}%`).join(v));

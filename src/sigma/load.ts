@@ -21,7 +21,7 @@ import type {
 } from '../ir/types.js';
 import type { Finding, LoadOptions, LoadResult } from './api.js';
 import { checkAttackTag, loadAttackCatalog, type AttackCatalog } from './attack.js';
-import { parseDetection } from './detection.js';
+import { parseDetection, type LegacyAggregation } from './detection.js';
 import { fieldCatalogFor } from './fields.js';
 import { findRuleFiles, readRuleFile, type SourceText } from './files.js';
 import { loadLists } from './lists.js';
@@ -131,8 +131,7 @@ export function loadRuleTexts(sources: readonly SourceText[], opts: LoadOptions)
       }
       if (global) value = deepMerge(global, value);
       previous = value;
-      const rule = buildDocument(value, y.map, rep, ctx, offsetPos, doc.pos);
-      if (rule) {
+      for (const rule of buildDocument(value, y.map, rep, ctx, offsetPos, doc.pos)) {
         rules.push(rule);
         byRule.set(rule, rep);
       }
@@ -171,12 +170,12 @@ function buildDocument(
   ctx: Ctx,
   offsetPos: (pos: Pos | undefined, offset: number) => Pos | undefined,
   docPos: Pos,
-): Rule | undefined {
+): Rule[] {
   const kind = 'correlation' in doc ? 'correlation' : 'filter' in doc ? 'filter' : 'rule';
   rep.ruleId = typeof doc['id'] === 'string' ? doc['id'] : typeof doc['title'] === 'string' ? doc['title'] : undefined;
   const before = rep.errorCount();
   validateSchema(kind, ctx.opts.profile, doc, map, rep, docPos);
-  if (rep.errorCount() > before) return undefined;
+  if (rep.errorCount() > before) return [];
   const meta = buildMeta(doc, map, rep, ctx, docPos, kind);
   if (kind === 'rule') {
     const det = doc['detection'] as Record<string, unknown>;
@@ -184,7 +183,7 @@ function buildDocument(
     const parsed = parseDetection(det, { map, rep, profile: ctx.opts.profile, placeholder: ctx.placeholder, offsetPos }, fields);
     const logsource = buildLogsource(doc['logsource']);
     checkFields(fields, logsource, rep, ctx);
-    if (!parsed || rep.errorCount() > before) return undefined;
+    if (!parsed || rep.errorCount() > before) return [];
     const rule: DetectionRule = {
       ...meta,
       kind: 'detection',
@@ -193,12 +192,14 @@ function buildDocument(
       selections: parsed.selections,
       conditions: parsed.conditions,
     };
-    return rule;
+    if (!parsed.aggregation) return [rule];
+    const corr = legacyCorrelation(rule, parsed.aggregation, det, map, rep);
+    return corr ? [corr.base, corr.correlation] : [];
   }
   if (kind === 'filter') {
     const f = doc['filter'] as Record<string, unknown>;
     const parsed = parseDetection(f, { map, rep, profile: ctx.opts.profile, placeholder: ctx.placeholder, offsetPos });
-    if (!parsed || rep.errorCount() > before) return undefined;
+    if (!parsed || rep.errorCount() > before) return [];
     const rule: FilterRule = {
       ...meta,
       kind: 'filter',
@@ -206,10 +207,53 @@ function buildDocument(
       rules: strList(f['rules']),
       expr: parsed.expr,
     };
-    return rule;
+    return [rule];
   }
   const c = buildCorrelation(doc, map, rep, meta);
-  return rep.errorCount() > before ? undefined : c;
+  return rep.errorCount() > before || !c ? [] : [c];
+}
+
+/**
+ * A Sigma v1 aggregation rule → its base detection rule plus the correlation rule that counts it
+ * over the detection's `timeframe` (what pySigma's correlation rules express in Sigma v2).
+ */
+function legacyCorrelation(
+  base: DetectionRule,
+  agg: LegacyAggregation,
+  det: Record<string, unknown>,
+  map: SourceMap,
+  rep: Reporter,
+): { base: DetectionRule; correlation: CorrelationRule } | undefined {
+  const tf = det['timeframe'];
+  if (tf === undefined) {
+    rep.error('CORR_TIMESPAN', "a Sigma v1 aggregation needs 'timeframe' in the detection", agg.pos);
+    return undefined;
+  }
+  const span = parseTimespan(String(tf));
+  if (!span.ok) {
+    rep.error('CORR_TIMESPAN', `timeframe '${String(tf)}': ${span.error}`, map.value(det, 'timeframe'));
+    return undefined;
+  }
+  // The correlation refers to its base by id or name; a rule with neither gets a derived name.
+  const named: DetectionRule =
+    base.id || base.name ? base : { ...base, name: `${base.source.file}:${base.source.line}:base` };
+  const key = named.id ?? named.name!;
+  const { id: _id, name: _name, ...meta } = named;
+  const correlation: CorrelationRule = {
+    ...meta,
+    name: `${key}:aggregation`,
+    title: `${named.title} (aggregation)`,
+    kind: 'correlation',
+    type: agg.type,
+    rules: [key],
+    groupBy: agg.groupBy,
+    timespanMs: span.ms,
+    condition: [{ op: agg.op, value: agg.value }],
+    aliases: {},
+    generate: false,
+    ...(agg.field !== undefined ? { valueField: agg.field } : {}),
+  };
+  return { base: named, correlation };
 }
 
 function buildLogsource(v: unknown): LogSource {
