@@ -30,6 +30,8 @@ hb.registerHelper('fence', (s: unknown) => {
 });
 hb.registerHelper('md', (s: unknown) => String(s ?? '').replace(/[\\`*_{}[\]<>()#+|!~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' '));
 
+hb.registerHelper('html', (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r?\n/g, ' '));
+
 const cache = new Map<string, HandlebarsTemplateDelegate>();
 
 export function templatePath(name: string): URL {
