@@ -1,0 +1,174 @@
+/**
+ * Field typing and event time: the one table that says which canonical fields are numbers and
+ * which are booleans. Everything not listed is a string. Readers of every format call `typeField`
+ * so that `DestinationPort` is 135 whether it came from XML text, an NXLog string or an ECS number.
+ *
+ * Rule: a listed numeric field whose text is a plain decimal integer (or 0x hex, as Windows writes
+ * some ids) within the safe-integer range becomes a number; anything else (`-`, garbage, an
+ * out-of-range value) stays the original string, so no information is lost. Booleans accept
+ * `true`/`false` in any letter case; other text stays a string.
+ */
+import type { FieldValue } from './event.js';
+
+/** Fields typed as numbers (Sysmon manifest integer types, Windows System block integers). */
+export const NUMBER_FIELDS: ReadonlySet<string> = new Set([
+  // System block
+  'EventID', 'Version', 'Level', 'Task', 'Opcode', 'EventRecordID', 'ProcessID', 'ThreadID',
+  'Qualifiers',
+  // Sysmon EventData (all event ids)
+  'ProcessId', 'ParentProcessId', 'SourcePort', 'DestinationPort', 'SourceProcessId',
+  'TargetProcessId', 'SourceThreadId', 'NewThreadId', 'ThreadId', 'SessionId',
+  'TerminalSessionId', 'QueryStatus', 'ParentProcessID',
+]);
+
+/** Fields typed as booleans. */
+export const BOOLEAN_FIELDS: ReadonlySet<string> = new Set([
+  'Initiated', 'SourceIsIpv6', 'DestinationIsIpv6', 'IsExecutable', 'Archived',
+]);
+
+/** A fresh fields object with a null prototype: `__proto__` from a log is an ordinary key. */
+export function newFields(): Record<string, FieldValue> {
+  return Object.create(null) as Record<string, FieldValue>;
+}
+
+function isDecimal(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > 17) return false;
+  let i = s.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  if (i === n) return false;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function isHex(s: string): boolean {
+  const n = s.length;
+  if (n < 3 || n > 15 || s.charCodeAt(0) !== 48 || (s.charCodeAt(1) | 32) !== 120) return false;
+  for (let i = 2; i < n; i++) {
+    const c = s.charCodeAt(i) | 32;
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+/** Text of a field as read from a log → its typed canonical value. */
+export function typeField(name: string, text: string): FieldValue {
+  if (NUMBER_FIELDS.has(name)) {
+    if (isDecimal(text)) {
+      const v = Number(text);
+      return Number.isSafeInteger(v) ? v : text;
+    }
+    if (isHex(text)) return parseInt(text.slice(2), 16);
+    return text;
+  }
+  if (BOOLEAN_FIELDS.has(name)) {
+    const l = text.length;
+    if (l === 4 && text.toLowerCase() === 'true') return true;
+    if (l === 5 && text.toLowerCase() === 'false') return false;
+    return text;
+  }
+  return text;
+}
+
+/** A JSON scalar from a collector → typed canonical value (same table as `typeField`). */
+export function typeJsonValue(name: string, v: unknown): FieldValue {
+  if (typeof v === 'string') return typeField(name, v);
+  if (typeof v === 'number') {
+    if (NUMBER_FIELDS.has(name)) return v;
+    return String(v);
+  }
+  if (typeof v === 'boolean') {
+    if (BOOLEAN_FIELDS.has(name)) return v;
+    return v ? 'true' : 'false';
+  }
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return typeField(name, v.toString());
+  return safeStringify(v);
+}
+
+/** JSON text of a nested value, never throwing (cycles cannot occur in parsed JSON, depth can). */
+export function safeStringify(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function digits(s: string, from: number, count: number): number {
+  let v = 0;
+  for (let i = from; i < from + count; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Parse `YYYY-MM-DD hh:mm:ss[.fff…]` (Sysmon UtcTime, UTC) or ISO 8601 `YYYY-MM-DDThh:mm:ss[.f…]`
+ * with `Z` or `±hh:mm` (System/TimeCreated SystemTime) into epoch ms. Fractions beyond ms are
+ * truncated. No zone designator means UTC (UtcTime's contract). Returns undefined when malformed.
+ */
+export function parseTimestamp(s: string): number | undefined {
+  if (s.length < 19 || s.length > 40) return undefined;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const se = digits(s, 17, 2);
+  const sep = s.charCodeAt(10);
+  if (s[4] !== '-' || s[7] !== '-' || s[13] !== ':' || s[16] !== ':') return undefined;
+  if (sep !== 32 && sep !== 84 /* T */ && sep !== 116) return undefined;
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59) return undefined;
+  if (se < 0 || se > 60) return undefined;
+  let i = 19;
+  let ms = 0;
+  if (s[i] === '.' || s[i] === ',') {
+    i++;
+    let scale = 100;
+    const start = i;
+    while (i < s.length) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      ms += c * scale;
+      scale /= 10;
+      i++;
+    }
+    if (i === start) return undefined;
+    ms = Math.floor(ms);
+  }
+  let offsetMin = 0;
+  if (i < s.length) {
+    const z = s[i];
+    if (z === 'Z' || z === 'z') {
+      i++;
+    } else if (z === '+' || z === '-') {
+      const oh = digits(s, i + 1, 2);
+      const om = s[i + 3] === ':' ? digits(s, i + 4, 2) : digits(s, i + 3, 2);
+      if (oh < 0 || om < 0) return undefined;
+      offsetMin = (oh * 60 + om) * (z === '+' ? 1 : -1);
+      i += s[i + 3] === ':' ? 6 : 5;
+    } else {
+      return undefined;
+    }
+    if (i !== s.length) return undefined;
+  }
+  const t = Date.UTC(y, mo - 1, d, h, mi, se, ms) - offsetMin * 60_000;
+  return Number.isFinite(t) ? t : undefined;
+}
+
+/** Event time of a canonical fields object: UtcTime, else TimeCreated (SystemTime). */
+export function eventTime(fields: Readonly<Record<string, FieldValue>>): number | undefined {
+  const u = fields['UtcTime'];
+  if (typeof u === 'string') {
+    const t = parseTimestamp(u);
+    if (t !== undefined) return t;
+  }
+  const c = fields['TimeCreated'];
+  if (typeof c === 'string') return parseTimestamp(c);
+  return undefined;
+}

@@ -1,0 +1,429 @@
+/**
+ * JSON records from collectors → canonical fields. One normalizer per shape, plus `json-auto`,
+ * which picks the shape of each record from its keys:
+ *
+ * | shape | recognised by | what is read |
+ * |---|---|---|
+ * | `splunk` | `_raw` string (also inside Splunk's `{"result":{…}}` export lines) | the XML in `_raw` |
+ * | `evtx-dump` | `Event.System` object (evtx_dump / python-evtx JSON) | System `#attributes`, EventData, UserData |
+ * | `ecs` | `winlog` object or `winlog.*` dotted keys (winlogbeat, Elastic Agent) | `winlog.event_data.*`, winlog/ECS system fields, ECS → Sysmon fallbacks |
+ * | `sentinel` | `TimeGenerated`, `EventLog`, `TenantId`, `_ResourceId`, or an `EventData` XML string | the Event table columns, the EventData XML, the Sysmon parser's flat columns |
+ * | `nxlog` | anything else: flat objects (NXLog im_msvistalog, OTRF datasets) | every key; `-` means empty (NXLog only), `Hostname` → Computer |
+ *
+ * Elasticsearch hits (`_source`) are unwrapped first. Values are typed with the table in
+ * fields.ts. Nested values of unknown keys become their JSON text.
+ */
+import type { FieldValue } from './event.js';
+import { eventTime, newFields, safeStringify, typeJsonValue } from './fields.js';
+import { eventFieldsFromTree, findElement, parseEventXml, parseXmlTree, readEventData, type XNode } from './xml.js';
+
+export type JsonShape = 'ecs' | 'nxlog' | 'evtx-dump' | 'splunk' | 'sentinel';
+
+export interface NormalizedRecord {
+  fields: Record<string, FieldValue>;
+  time?: number;
+}
+
+/** Maximum nesting accepted in a JSON record (collectors produce at most about 6). */
+export const MAX_JSON_DEPTH = 64;
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function has(o: Obj, k: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, k);
+}
+
+/** Value at a dotted path, accepting nested objects, dotted keys, or any mix of the two. */
+export function getPath(o: unknown, path: string): unknown {
+  return getSegs(o, path.split('.'), 0);
+}
+
+function getSegs(o: unknown, segs: string[], i: number): unknown {
+  if (i === segs.length) return o;
+  if (!isObj(o)) return undefined;
+  for (let j = segs.length; j > i; j--) {
+    const key = j === i + 1 ? segs[i]! : segs.slice(i, j).join('.');
+    if (has(o, key)) {
+      const r = getSegs(o[key], segs, j);
+      if (r !== undefined) return r;
+    }
+  }
+  return undefined;
+}
+
+/** Nesting within `limit`? Recursion is bounded by `limit`, so no stack overflow on hostile depth. */
+function depthOk(v: Obj | unknown[], limit: number): boolean {
+  if (limit <= 0) return false;
+  for (const k in v) {
+    const x = (v as Obj)[k];
+    if (typeof x === 'object' && x !== null && !depthOk(x as Obj, limit - 1)) return false;
+  }
+  return true;
+}
+
+function set(fields: Record<string, FieldValue>, name: string, v: unknown): void {
+  if (v === undefined || name in fields) return;
+  fields[name] = typeJsonValue(name, v);
+}
+
+/** Which shape a record has (after unwrapping `_source` / `result`). */
+export function detectJsonShape(rec: unknown): JsonShape {
+  const o = unwrap(rec);
+  if (!isObj(o)) return 'nxlog';
+  if (typeof o['_raw'] === 'string') return 'splunk';
+  if (isObj(o['Event']) && (isObj((o['Event'] as Obj)['System']))) return 'evtx-dump';
+  if (isObj(o['winlog'])) return 'ecs';
+  for (const k in o) if (k.startsWith('winlog.')) return 'ecs';
+  if (typeof o['EventData'] === 'string' || has(o, 'TimeGenerated') || has(o, 'EventLog') ||
+    has(o, 'TenantId') || has(o, '_ResourceId')) return 'sentinel';
+  return 'nxlog';
+}
+
+function unwrap(rec: unknown): unknown {
+  if (isObj(rec)) {
+    if (isObj(rec['_source'])) return rec['_source'];
+    if (isObj(rec['result']) && !has(rec, 'EventID')) return rec['result'];
+  }
+  return rec;
+}
+
+/**
+ * Records held in one JSON value: an array's elements, Elasticsearch `hits.hits`, Splunk REST
+ * `results`, a Log Analytics API `tables[0]` (columns + rows), or the value itself.
+ */
+export function expandJsonValue(v: unknown): unknown[] {
+  if (Array.isArray(v)) return v;
+  if (isObj(v)) {
+    const hits = getPath(v, 'hits.hits');
+    if (Array.isArray(hits)) return hits;
+    if (Array.isArray(v['results']) && !has(v, 'EventID')) return v['results'];
+    const tables = v['tables'];
+    if (Array.isArray(tables) && isObj(tables[0])) {
+      const cols = tables[0]['columns'];
+      const rows = tables[0]['rows'];
+      if (Array.isArray(cols) && Array.isArray(rows)) {
+        const names = cols.map((c) => (isObj(c) ? String(c['name'] ?? c['ColumnName'] ?? '') : String(c)));
+        return rows.map((r) => {
+          const o: Obj = Object.create(null) as Obj;
+          if (Array.isArray(r)) names.forEach((n, i) => { o[n] = r[i]; });
+          return o;
+        });
+      }
+    }
+  }
+  return [v];
+}
+
+/** Normalize one JSON record. `shape` forces a normalizer; default picks one per record. */
+export function normalizeJsonRecord(rec: unknown, shape?: JsonShape): NormalizedRecord {
+  const o = unwrap(rec);
+  if (!isObj(o)) throw new Error(`record is ${Array.isArray(o) ? 'an array' : typeof o}, not an object`);
+  if (!depthOk(o, MAX_JSON_DEPTH)) throw new Error(`record nested deeper than ${MAX_JSON_DEPTH} levels`);
+  const s = shape ?? detectJsonShape(o);
+  let fields: Record<string, FieldValue>;
+  switch (s) {
+    case 'splunk': fields = fromSplunk(o); break;
+    case 'evtx-dump': fields = fromEvtxDump(o); break;
+    case 'ecs': fields = fromEcs(o); break;
+    case 'sentinel': fields = fromSentinel(o); break;
+    case 'nxlog': fields = fromFlat(o, true); break;
+  }
+  const time = eventTime(fields);
+  return time === undefined ? { fields } : { fields, time };
+}
+
+// ---------------------------------------------------------------- Splunk
+
+function fromSplunk(o: Obj): Record<string, FieldValue> {
+  const raw = o['_raw'];
+  if (typeof raw !== 'string') throw new Error('splunk record has no _raw string');
+  if (raw.includes('<Event')) return parseEventXml(raw);
+  // Non-XML _raw (classic WinEventLog rendering): use the fields Splunk extracted.
+  const rest: Obj = {};
+  for (const k in o) if (!k.startsWith('_')) rest[k] = o[k];
+  const f = fromFlat(rest, false);
+  if (!('EventID' in f) && 'EventCode' in f) f['EventID'] = typeJsonValue('EventID', f['EventCode']);
+  if (!('Computer' in f) && 'ComputerName' in f) f['Computer'] = f['ComputerName']!;
+  return f;
+}
+
+// ---------------------------------------------------------------- evtx_dump
+
+function textOf(v: unknown): unknown {
+  if (isObj(v) && has(v, '#text')) return v['#text'];
+  return v;
+}
+
+function attrsOf(o: Obj, key: string): Obj | undefined {
+  const v = o[key];
+  if (isObj(v) && isObj(v['#attributes'])) return v['#attributes'];
+  const sep = o[`${key}_attributes`];
+  return isObj(sep) ? sep : undefined;
+}
+
+function fromEvtxDump(o: Obj): Record<string, FieldValue> {
+  const fields = newFields();
+  const ev = o['Event'] as Obj;
+  const sys = ev['System'];
+  if (isObj(sys)) {
+    for (const k in sys) {
+      if (k.endsWith('_attributes')) continue;
+      const a = attrsOf(sys, k);
+      switch (k) {
+        case 'Provider':
+          if (a) for (const ak in a) set(fields, `Provider_${ak}`, a[ak]);
+          break;
+        case 'TimeCreated':
+          if (a) set(fields, 'TimeCreated', a['SystemTime']);
+          break;
+        case 'EventID':
+          set(fields, 'EventID', textOf(sys[k]));
+          if (a && a['Qualifiers'] !== undefined && a['Qualifiers'] !== '' && a['Qualifiers'] !== null) {
+            set(fields, 'Qualifiers', a['Qualifiers']);
+          }
+          break;
+        case 'Execution': case 'Security': case 'Correlation':
+          if (a) for (const ak in a) set(fields, ak, a[ak]);
+          break;
+        default: {
+          const t = textOf(sys[k]);
+          if (!isObj(t) && t !== null) set(fields, k, t);
+          if (a) for (const ak in a) set(fields, `${k}_${ak}`, a[ak]);
+        }
+      }
+    }
+  }
+  const ed = ev['EventData'];
+  if (isObj(ed)) {
+    const unnamed: unknown[] = [];
+    for (const k in ed) {
+      if (k === '#attributes' || k.endsWith('_attributes')) continue;
+      const v = ed[k];
+      if (k === 'Data') {
+        const items = Array.isArray(v) ? v : [v];
+        for (const it of items) {
+          const a = isObj(it) ? (isObj(it['#attributes']) ? it['#attributes'] : undefined) : undefined;
+          const name = a?.['Name'];
+          if (typeof name === 'string' && name !== '') set(fields, name, nullToEmpty(textOf(it)));
+          else {
+            const t = textOf(it);
+            if (Array.isArray(t)) unnamed.push(...t);
+            else unnamed.push(t);
+          }
+        }
+      } else {
+        set(fields, k, nullToEmpty(textOf(v)));
+      }
+    }
+    const vals = unnamed.map((u) => String(nullToEmpty(u)));
+    if (vals.length === 1) set(fields, 'Data', vals[0]);
+    else if (vals.length > 1) {
+      vals.forEach((v, i) => set(fields, `Data${i + 1}`, v));
+      set(fields, 'Data', vals.join('\n'));
+    }
+  }
+  for (const k of ['UserData', 'RenderingInfo']) {
+    const u = ev[k];
+    if (isObj(u)) flattenObject(u, fields, k);
+  }
+  return fields;
+}
+
+function nullToEmpty(v: unknown): unknown {
+  return v === null ? '' : v;
+}
+
+/** Leaves of a nested object → their own key (dotted path on a clash). */
+function flattenObject(o: Obj, fields: Record<string, FieldValue>, path: string): void {
+  for (const k in o) {
+    const v = o[k];
+    if (k === '#attributes' && isObj(v)) {
+      const owner = path.slice(path.lastIndexOf('.') + 1);
+      for (const ak in v) if (!ak.startsWith('xmlns')) set(fields, `${owner}_${ak}`, v[ak]);
+      continue;
+    }
+    if (k.startsWith('xmlns')) continue;
+    const p = `${path}.${k}`;
+    if (isObj(v) && !has(v, '#text')) flattenObject(v, fields, p);
+    else {
+      const t = textOf(v);
+      const name = k === '#text' ? path.slice(path.lastIndexOf('.') + 1) : k;
+      set(fields, name in fields ? p : name, Array.isArray(t) ? t.join('\n') : nullToEmpty(t));
+      if (isObj(v) && isObj(v['#attributes'])) {
+        for (const ak in v['#attributes']) set(fields, `${k}_${ak}`, v['#attributes'][ak]);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- ECS
+
+/** winlog / ECS system fields → canonical System names (first present wins). */
+const ECS_SYSTEM: ReadonlyArray<readonly [string, string]> = [
+  ['winlog.event_id', 'EventID'], ['event.code', 'EventID'],
+  ['winlog.channel', 'Channel'],
+  ['winlog.computer_name', 'Computer'], ['host.name', 'Computer'], ['host.hostname', 'Computer'],
+  ['winlog.provider_name', 'Provider_Name'], ['event.provider', 'Provider_Name'],
+  ['winlog.provider_guid', 'Provider_Guid'],
+  ['winlog.record_id', 'EventRecordID'],
+  ['winlog.process.pid', 'ProcessID'], ['winlog.process.thread.id', 'ThreadID'],
+  ['winlog.user.identifier', 'UserID'],
+  ['winlog.version', 'Version'], ['winlog.task', 'Task'], ['winlog.opcode', 'Opcode'],
+  ['log.level', 'Level'], ['winlog.keywords', 'Keywords'],
+  ['winlog.activity_id', 'ActivityID'], ['winlog.related_activity_id', 'RelatedActivityID'],
+  ['@timestamp', 'TimeCreated'],
+];
+
+/** ECS fields → Sysmon names, used only when winlog.event_data lacks the Sysmon field. */
+const ECS_TO_SYSMON: ReadonlyArray<readonly [string, string]> = [
+  ['rule.name', 'RuleName'],
+  ['process.entity_id', 'ProcessGuid'], ['process.pid', 'ProcessId'], ['process.executable', 'Image'],
+  ['process.command_line', 'CommandLine'], ['process.parent.executable', 'ParentImage'],
+  ['process.parent.pid', 'ParentProcessId'], ['process.parent.entity_id', 'ParentProcessGuid'],
+  ['process.parent.command_line', 'ParentCommandLine'],
+  ['network.transport', 'Protocol'],
+  ['source.ip', 'SourceIp'], ['source.domain', 'SourceHostname'], ['source.port', 'SourcePort'],
+  ['destination.ip', 'DestinationIp'], ['destination.domain', 'DestinationHostname'],
+  ['destination.port', 'DestinationPort'], ['network.protocol', 'DestinationPortName'],
+  ['dns.question.name', 'QueryName'], ['file.path', 'TargetFilename'],
+];
+
+function fromEcs(o: Obj): Record<string, FieldValue> {
+  const fields = newFields();
+  const ed = getPath(o, 'winlog.event_data');
+  if (isObj(ed)) for (const k in ed) set(fields, k, nullToEmpty(ed[k]));
+  for (const k in o) {
+    if (k.startsWith('winlog.event_data.')) set(fields, k.slice(18), nullToEmpty(o[k]));
+  }
+  for (const [path, name] of ECS_SYSTEM) {
+    let v = getPath(o, path);
+    if (Array.isArray(v)) v = v.length === 1 ? v[0] : v.join(', ');
+    if (v !== undefined && v !== null) set(fields, name, v);
+  }
+  const ud = getPath(o, 'winlog.user_data');
+  if (isObj(ud)) flattenObject(ud, fields, 'UserData');
+  for (const [path, name] of ECS_TO_SYSMON) {
+    const v = getPath(o, path);
+    if (v !== undefined && v !== null && !isObj(v)) set(fields, name, Array.isArray(v) ? v.join(', ') : v);
+  }
+  if (!('User' in fields)) {
+    const un = getPath(o, 'user.name');
+    const ud2 = getPath(o, 'user.domain');
+    if (typeof un === 'string') fields['User'] = typeof ud2 === 'string' && ud2 !== '' ? `${ud2}\\${un}` : un;
+  }
+  if (!('Initiated' in fields)) {
+    const d = getPath(o, 'network.direction');
+    if (d === 'egress' || d === 'outbound') fields['Initiated'] = true;
+    else if (d === 'ingress' || d === 'inbound') fields['Initiated'] = false;
+  }
+  const nt = getPath(o, 'network.type');
+  if (nt === 'ipv4' || nt === 'ipv6') {
+    set(fields, 'SourceIsIpv6', nt === 'ipv6');
+    set(fields, 'DestinationIsIpv6', nt === 'ipv6');
+  }
+  return fields;
+}
+
+// ---------------------------------------------------------------- Sentinel
+
+/** Event table / Sysmon parser columns that are Log Analytics bookkeeping, not event data. */
+const SENTINEL_ENVELOPE = new Set([
+  'TenantId', 'SourceSystem', 'MG', 'ManagementGroupName', '_ResourceId', 'Type', 'EventLevelName',
+  'ParameterXml', 'AzureDeploymentID', 'Role', '_ItemId', '_Internal_WorkspaceResourceId',
+  '_SubscriptionId', '_BilledSize', '_IsBillable', 'EventOriginId',
+]);
+
+const SENTINEL_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['EventLog', 'Channel'], ['Source', 'Provider_Name'], ['EventLevel', 'Level'],
+  ['EventCategory', 'Task'], ['TimeGenerated', 'TimeCreated'], ['RenderedDescription', 'Message'],
+];
+
+function fromSentinel(o: Obj): Record<string, FieldValue> {
+  const fields = newFields();
+  const xml = o['EventData'];
+  if (typeof xml === 'string' && xml.trimStart().startsWith('<')) {
+    const roots: XNode[] = parseXmlTree(xml);
+    const ev = findElement(roots, 'Event');
+    if (ev) {
+      const f = eventFieldsFromTree(ev);
+      for (const k in f) fields[k] = f[k]!;
+    } else {
+      const ed = findElement(roots, 'EventData');
+      if (ed) readEventData(ed, fields);
+    }
+  }
+  const mapped = new Set<string>();
+  for (const [col, name] of SENTINEL_COLUMNS) {
+    // Sentinel's CSV export names time columns "TimeGenerated [UTC]".
+    const v = has(o, col) ? o[col] : o[`${col} [UTC]`];
+    if (v !== undefined && v !== null && v !== '') set(fields, name, v);
+    mapped.add(col);
+    mapped.add(`${col} [UTC]`);
+  }
+  for (const k in o) {
+    if (k === 'EventData' || mapped.has(k) || SENTINEL_ENVELOPE.has(k)) continue;
+    const v = o[k];
+    set(fields, k, isObj(v) || Array.isArray(v) ? safeStringify(v) : v);
+  }
+  return fields;
+}
+
+// ---------------------------------------------------------------- NXLog / flat
+
+/** NXLog's own bookkeeping keys and the transport's (logstash) — not event content. */
+const NXLOG_ENVELOPE = new Set([
+  '@timestamp', '@version', 'host', 'port', 'type', 'tags', 'EventReceivedTime', 'SourceModuleName',
+  'SourceModuleType', 'EventType', 'Severity', 'SeverityValue',
+]);
+
+const NXLOG_RENAMES: ReadonlyArray<readonly [string, string]> = [
+  ['Hostname', 'Computer'], ['SourceName', 'Provider_Name'], ['ProviderGuid', 'Provider_Guid'],
+  ['RecordNumber', 'EventRecordID'], ['OpcodeValue', 'Opcode'],
+];
+
+function hasZone(s: string): boolean {
+  const z = s[s.length - 1];
+  return z === 'Z' || z === 'z' || s.length > 6 && (s[s.length - 6] === '+' || s[s.length - 6] === '-');
+}
+
+function fromFlat(o: Obj, nxlog: boolean): Record<string, FieldValue> {
+  const fields = newFields();
+  const looksNx = nxlog && (has(o, 'SourceModuleType') || has(o, 'EventReceivedTime') || has(o, 'Hostname') ||
+    has(o, 'SourceName') || has(o, 'RecordNumber'));
+  const val = (v: unknown): unknown => (looksNx && v === '-' ? '' : v);
+  const skip = new Set<string>();
+  if (looksNx) {
+    for (const [from, to] of NXLOG_RENAMES) {
+      if (has(o, from) && !has(o, to)) {
+        set(fields, to, val(o[from]));
+        skip.add(from);
+      } else if (has(o, from) && from === 'OpcodeValue') {
+        skip.add('Opcode');
+        set(fields, 'Opcode', o[from]);
+        skip.add(from);
+      }
+    }
+    // NXLog writes Keywords as a signed 64-bit number; Windows shows it as 0x-hex.
+    const kw = o['Keywords'];
+    if (typeof kw === 'number' && Number.isInteger(kw)) {
+      set(fields, 'Keywords', `0x${BigInt.asUintN(64, BigInt(kw)).toString(16).padStart(16, '0')}`);
+      skip.add('Keywords');
+    }
+    // EventTime is local time without a zone in real NXLog output; only a zoned one is usable.
+    const et = o['EventTime'];
+    if (typeof et === 'string' && hasZone(et) && !has(o, 'TimeCreated')) {
+      set(fields, 'TimeCreated', et);
+      skip.add('EventTime');
+    }
+  }
+  for (const k in o) {
+    if (skip.has(k) || (looksNx && NXLOG_ENVELOPE.has(k))) continue;
+    const v = o[k];
+    set(fields, k, isObj(v) || Array.isArray(v) ? safeStringify(v) : val(v));
+  }
+  return fields;
+}

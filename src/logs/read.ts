@@ -1,0 +1,230 @@
+/**
+ * `readEvents`: one entry point for every log shape. Opens a file (or `-` for stdin), un-gzips it
+ * when the first bytes are gzip's magic, detects the format from the first 64 KiB (or uses the
+ * forced one), and streams canonical events. Bad records become ReadErrors (file + line or
+ * record + message): reported through `onError`, counted in `stats`, and skipped; with `strict`
+ * the first one is thrown as a `ReadFailure`.
+ */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { CanonicalEvent, EventSource, FieldValue } from './event.js';
+import { evtxItems } from './evtx.js';
+import { eventTime } from './fields.js';
+import { expandJsonValue, normalizeJsonRecord, type JsonShape } from './json.js';
+import { JsonValueSplitter, LineSplitter, XmlEventSplitter, type Piece } from './split.js';
+import { parseEventXml, XmlError } from './xml.js';
+import { detectFormatFromBytes, type DetectedFormat, type LogFormat } from './detect.js';
+
+export interface ReadError {
+  readonly file: string;
+  readonly line?: number;
+  readonly record?: number;
+  readonly message: string;
+}
+
+/** Thrown in strict mode (and for unreadable files): carries the first ReadError. */
+export class ReadFailure extends Error {
+  constructor(readonly error: ReadError) {
+    super(formatReadError(error));
+    this.name = 'ReadFailure';
+  }
+}
+
+export function formatReadError(e: ReadError): string {
+  const loc = e.line !== undefined ? `:${e.line}` : e.record !== undefined ? ` record ${e.record}` : '';
+  return `${e.file}${loc}: ${e.message}`;
+}
+
+export interface ReadStats {
+  files: number;
+  events: number;
+  errors: number;
+  /** Format used per file (detected or forced). */
+  formats: Record<string, DetectedFormat>;
+}
+
+export function newReadStats(): ReadStats {
+  return { files: 0, events: 0, errors: 0, formats: Object.create(null) as Record<string, DetectedFormat> };
+}
+
+export interface ReadOptions {
+  /** Force a format (default: detect per file). */
+  format?: LogFormat;
+  /** Stop at the first bad record (throws ReadFailure). */
+  strict?: boolean;
+  onError?: (e: ReadError) => void;
+  /** Updated as events and errors are read. */
+  stats?: ReadStats;
+}
+
+const SNIFF_BYTES = 64 * 1024;
+
+async function* rawBytes(path: string): AsyncGenerator<Buffer> {
+  const src: AsyncIterable<Buffer | string> = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 16 });
+  for await (const b of src) yield typeof b === 'string' ? Buffer.from(b) : b;
+}
+
+/** Bytes of the file, gunzipped when it starts with gzip's magic (1f 8b). */
+async function* plainBytes(path: string): AsyncGenerator<Buffer> {
+  const it = rawBytes(path)[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const head = first.value;
+  const rest = async function* (): AsyncGenerator<Buffer> {
+    yield head;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  };
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    const gun = Readable.from(rest()).pipe(createGunzip());
+    for await (const b of gun) yield b as Buffer;
+  } else {
+    yield* rest();
+  }
+}
+
+/** Peek the first bytes (up to SNIFF_BYTES) and return them with a stream of all bytes. */
+async function sniff(bytes: AsyncGenerator<Buffer>): Promise<{ head: Buffer; all: AsyncGenerator<Buffer> }> {
+  const got: Buffer[] = [];
+  let n = 0;
+  let done = false;
+  while (n < SNIFF_BYTES) {
+    const r = await bytes.next();
+    if (r.done) { done = true; break; }
+    got.push(r.value);
+    n += r.value.length;
+  }
+  const head = Buffer.concat(got, n);
+  const all = async function* (): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    if (done) return;
+    for (;;) {
+      const r = await bytes.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  };
+  return { head: head.subarray(0, SNIFF_BYTES), all: all() };
+}
+
+async function* decodeText(bytes: AsyncIterable<Buffer>, encoding: 'utf-8' | 'utf-16le'): AsyncGenerator<string> {
+  const dec = new TextDecoder(encoding, { fatal: false, ignoreBOM: false });
+  for await (const b of bytes) {
+    const s = dec.decode(b, { stream: true });
+    if (s.length > 0) yield s;
+  }
+  const tail = dec.decode();
+  if (tail.length > 0) yield tail;
+}
+
+/** Read canonical events from one file (`-` = stdin). */
+export async function* readEvents(path: string, opts: ReadOptions = {}): AsyncGenerator<CanonicalEvent> {
+  const stats = opts.stats;
+  const fail = (e: ReadError): void => {
+    if (stats) stats.errors++;
+    opts.onError?.(e);
+    if (opts.strict) throw new ReadFailure(e);
+  };
+  if (stats) stats.files++;
+  let bytes: AsyncGenerator<Buffer>;
+  let head: Buffer;
+  try {
+    const s = await sniff(plainBytes(path));
+    bytes = s.all;
+    head = s.head;
+  } catch (e) {
+    const err = { file: path, message: `cannot read: ${errText(e)}` };
+    if (stats) stats.errors++;
+    opts.onError?.(err);
+    throw new ReadFailure(err);
+  }
+  const detected = detectFormatFromBytes(head, opts.format);
+  if (stats) stats.formats[path] = detected;
+  const emit = (fields: Record<string, FieldValue>, source: EventSource, time?: number): CanonicalEvent => {
+    if (stats) stats.events++;
+    const t = time ?? eventTime(fields);
+    return t === undefined ? { fields, source } : { fields, time: t, source };
+  };
+  try {
+    if (detected.format === 'evtx') {
+      for await (const it of evtxItems(bytes)) {
+        if (it.kind === 'event') yield emit(it.fields, { file: path, record: it.record });
+        else fail(it.record === undefined ? { file: path, message: it.message } : { file: path, record: it.record, message: it.message });
+      }
+      return;
+    }
+    if (detected.format === 'unknown') {
+      fail({ file: path, message: 'cannot detect the log format (use --format)' });
+      return;
+    }
+    const text = decodeText(bytes, detected.encoding);
+    if (detected.format === 'xml') {
+      const sp = new XmlEventSplitter();
+      const onPiece = function* (p: Piece): Generator<CanonicalEvent> {
+        if (p.kind === 'error') { fail({ file: path, line: p.line, message: p.message }); return; }
+        try {
+          yield emit(parseEventXml(p.text), { file: path, line: p.line });
+        } catch (e) {
+          const line = e instanceof XmlError ? p.line + countLines(p.text, e.offset) : p.line;
+          fail({ file: path, line, message: `malformed event XML: ${errText(e)}` });
+        }
+      };
+      for await (const chunk of text) for (const p of sp.push(chunk)) yield* onPiece(p);
+      for (const p of sp.end()) yield* onPiece(p);
+      return;
+    }
+    // JSON shapes
+    const shape: JsonShape | undefined = detected.shape === 'json-auto' ? undefined : detected.shape;
+    const sp = detected.jsonLayout === 'lines' ? new LineSplitter() : new JsonValueSplitter();
+    let recordNo = 0;
+    const onPiece = function* (p: Piece): Generator<CanonicalEvent> {
+      if (p.kind === 'error') { recordNo++; fail({ file: path, line: p.line, record: recordNo, message: p.message }); return; }
+      let value: unknown;
+      try {
+        value = JSON.parse(p.text);
+      } catch (e) {
+        recordNo++;
+        fail({ file: path, line: p.line, record: recordNo, message: `invalid JSON: ${errText(e)}` });
+        return;
+      }
+      for (const rec of expandJsonValue(value)) {
+        recordNo++;
+        let n;
+        try {
+          n = normalizeJsonRecord(rec, shape);
+        } catch (e) {
+          fail({ file: path, line: p.line, record: recordNo, message: errText(e) });
+          continue;
+        }
+        const src: EventSource = detected.jsonLayout === 'lines' ? { file: path, line: p.line } : { file: path, line: p.line, record: recordNo };
+        yield emit(n.fields, src, n.time);
+      }
+    };
+    for await (const chunk of text) for (const p of sp.push(chunk)) yield* onPiece(p);
+    for (const p of sp.end()) yield* onPiece(p);
+  } catch (e) {
+    if (e instanceof ReadFailure) throw e;
+    // Stream-level failure (corrupt gzip, I/O error): report and stop this file.
+    fail({ file: path, message: `read failed: ${errText(e)}` });
+  }
+}
+
+function countLines(s: string, upTo: number): number {
+  let n = 0;
+  let i = s.indexOf('\n');
+  while (i >= 0 && i < upTo) { n++; i = s.indexOf('\n', i + 1); }
+  return n;
+}
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Read several files one after the other, sharing options and stats. */
+export async function* readAllEvents(paths: readonly string[], opts: ReadOptions = {}): AsyncGenerator<CanonicalEvent> {
+  for (const p of paths) yield* readEvents(p, opts);
+}

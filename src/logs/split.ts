@@ -1,0 +1,321 @@
+/**
+ * Push-style splitters that cut a decoded text stream into records, keeping memory bounded by
+ * the largest record (capped) rather than the input. Each `push(chunk)` returns the pieces
+ * completed so far; `end()` flushes. Scanning uses indexOf / charCodeAt loops only, each byte
+ * visited a bounded number of times, so hostile input costs linear time.
+ */
+
+export type Piece =
+  | { kind: 'item'; text: string; line: number }
+  | { kind: 'error'; line: number; message: string };
+
+/** Largest single record accepted (an event with a few 1 MB fields fits easily). */
+export const MAX_RECORD_CHARS = 32 * 1024 * 1024;
+
+function countNewlines(s: string, from: number, to: number): number {
+  let n = 0;
+  let i = s.indexOf('\n', from);
+  while (i >= 0 && i < to) {
+    n++;
+    i = s.indexOf('\n', i + 1);
+  }
+  return n;
+}
+
+/**
+ * `<Event …>…</Event>` elements anywhere in the text: a single event, an `<Events>` wrapper,
+ * wevtutil's root-less concatenation, the Event Viewer copy, or events embedded in other text
+ * (a markdown file). Text between events is ignored. An `<Event` that starts before the
+ * previous one closed marks the previous one as truncated (reported, then skipped).
+ */
+export class XmlEventSplitter {
+  private buf = '';
+  /** Line number of buf[0]. */
+  private bufLine = 1;
+  /** Start of the current event in buf, or -1 while looking for one. */
+  private start = -1;
+  /** Where to resume searching for `</Event>` / `<Event`. */
+  private scan = 0;
+  private skipping = false;
+  private lcPos = 0;
+  private lcLine = 1;
+
+  push(chunk: string): Piece[] {
+    this.buf += chunk;
+    const out: Piece[] = [];
+    let pos = 0; // consumed prefix of buf
+    for (;;) {
+      if (this.start < 0) {
+        const s = this.findStart(this.scan);
+        if (s === -2) { pos = Math.max(pos, this.buf.length - 8); this.scan = 0; break; }
+        if (s === -1) { pos = Math.max(pos, this.buf.length - 7); this.scan = 0; break; }
+        this.start = s;
+        this.scan = s + 6;
+      }
+      const end = this.buf.indexOf('</Event>', this.scan);
+      const next = this.findStart(this.scan, end < 0 ? undefined : end);
+      if (next >= 0) {
+        // A new <Event begins before this one ended: this one is truncated.
+        if (!this.skipping) out.push({ kind: 'error', line: this.lineAt(this.start), message: 'truncated <Event> (a new <Event> starts before </Event>)' });
+        this.skipping = false;
+        this.start = next;
+        this.scan = next + 6;
+        continue;
+      }
+      if (end < 0) {
+        this.scan = Math.max(this.start + 6, this.buf.length - 8);
+        if (this.buf.length - this.start > MAX_RECORD_CHARS) {
+          if (!this.skipping) out.push({ kind: 'error', line: this.lineAt(this.start), message: `<Event> larger than ${MAX_RECORD_CHARS} characters: skipped` });
+          this.skipping = true;
+          // Keep only the tail so memory stays bounded while we look for the end.
+          const keep = this.buf.length - 8;
+          this.bufLine = this.lineAt(keep);
+          this.buf = this.buf.slice(keep);
+          this.lcPos = 0;
+          this.lcLine = this.bufLine;
+          this.start = 0;
+          this.scan = 0;
+          pos = 0;
+        }
+        break;
+      }
+      if (this.skipping) {
+        this.skipping = false;
+      } else {
+        out.push({ kind: 'item', text: this.buf.slice(this.start, end + 8), line: this.lineAt(this.start) });
+      }
+      this.start = -1;
+      this.scan = end + 8;
+      pos = end + 8;
+    }
+    if (this.start >= 0) pos = Math.min(pos, this.start);
+    if (pos > 0) {
+      this.bufLine = this.lineAt(pos);
+      this.buf = this.buf.slice(pos);
+      this.lcPos = 0;
+      this.lcLine = this.bufLine;
+      if (this.start >= 0) this.start -= pos;
+      this.scan = Math.max(0, this.scan - pos);
+    }
+    return out;
+  }
+
+  end(): Piece[] {
+    const out = this.push('');
+    if (this.start >= 0 && !this.skipping) {
+      out.push({ kind: 'error', line: this.lineAt(this.start), message: 'unexpected end of input inside <Event> (truncated file?)' });
+    }
+    this.buf = '';
+    this.start = -1;
+    return out;
+  }
+
+  /** Line of buf[i], counted incrementally from the last asked position. */
+  private lineAt(i: number): number {
+    if (i < this.lcPos) {
+      this.lcPos = 0;
+      this.lcLine = this.bufLine;
+    }
+    this.lcLine += countNewlines(this.buf, this.lcPos, i);
+    this.lcPos = i;
+    return this.lcLine;
+  }
+
+  /**
+   * Index of the next `<Event` followed by whitespace, `>` or `/` (so `<Events>` is not one);
+   * -1 none; -2 a candidate at the very end whose next character has not arrived yet.
+   */
+  private findStart(from: number, before?: number): number {
+    let i = this.buf.indexOf('<Event', from);
+    while (i >= 0 && (before === undefined || i < before)) {
+      const c = this.buf.charCodeAt(i + 6);
+      if (Number.isNaN(c)) return -2;
+      if (c === 62 || c === 47 || c === 32 || c === 9 || c === 10 || c === 13) return i;
+      i = this.buf.indexOf('<Event', i + 6);
+    }
+    return -1;
+  }
+}
+
+/** Newline-delimited records (NDJSON). Blank lines are skipped; `\r\n` accepted. */
+export class LineSplitter {
+  private buf = '';
+  private line = 1;
+  private skipping = false;
+
+  push(chunk: string): Piece[] {
+    this.buf += chunk;
+    const out: Piece[] = [];
+    let pos = 0;
+    for (;;) {
+      const nl = this.buf.indexOf('\n', pos);
+      if (nl < 0) break;
+      if (this.skipping) this.skipping = false;
+      else this.emit(this.buf.slice(pos, nl), out);
+      this.line++;
+      pos = nl + 1;
+    }
+    this.buf = pos > 0 ? this.buf.slice(pos) : this.buf;
+    if (this.buf.length > MAX_RECORD_CHARS) {
+      if (!this.skipping) out.push({ kind: 'error', line: this.line, message: `line longer than ${MAX_RECORD_CHARS} characters: skipped` });
+      this.skipping = true;
+      this.buf = '';
+    }
+    return out;
+  }
+
+  end(): Piece[] {
+    const out = this.push('');
+    if (!this.skipping && this.buf.length > 0) this.emit(this.buf, out);
+    this.buf = '';
+    return out;
+  }
+
+  private emit(text: string, out: Piece[]): void {
+    let a = 0;
+    let b = text.length;
+    while (a < b && isWs(text.charCodeAt(a))) a++;
+    while (b > a && isWs(text.charCodeAt(b - 1))) b--;
+    if (a < b) out.push({ kind: 'item', text: a === 0 && b === text.length ? text : text.slice(a, b), line: this.line });
+  }
+}
+
+function isWs(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff;
+}
+
+/**
+ * JSON values in a stream: the elements of a top-level array (`[ {...}, {...} ]`), or a sequence
+ * of top-level values (pretty-printed objects one after another, evtx_dump's `Record N` lines
+ * between them are skipped). Tracks strings and escapes, so brackets inside strings are safe.
+ * Values nested deeper than `maxDepth` are reported and skipped without being parsed.
+ */
+export class JsonValueSplitter {
+  private buf = '';
+  private bufLine = 1;
+  private i = 0;
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  /** Start of the current value in buf, or -1. */
+  private vstart = -1;
+  private vline = 0;
+  private tooDeep = false;
+  /** 0: not decided, 1: inside a top-level array wrapper, 2: top-level sequence. */
+  private mode = 0;
+  private arrayClosed = false;
+
+  constructor(private readonly maxDepth = 512) {}
+
+  push(chunk: string): Piece[] {
+    this.buf += chunk;
+    const out: Piece[] = [];
+    const s = this.buf;
+    const n = s.length;
+    let i = this.i;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (this.inString) {
+        if (this.escape) this.escape = false;
+        else if (c === 92) this.escape = true;
+        else if (c === 34) {
+          this.inString = false;
+          if (this.depth === this.base()) this.finish(i + 1, out);
+        }
+        continue;
+      }
+      if (c === 10) { this.bufLine++; continue; }
+      if (isWs(c)) continue;
+      const base = this.base();
+      if (this.depth === base && this.vstart < 0) {
+        if (this.mode === 0) {
+          this.mode = c === 91 /* [ */ ? 1 : 2;
+          if (this.mode === 1) { this.depth = 1; continue; }
+        }
+        if (this.mode === 1 && this.arrayClosed) continue;
+        if (c === 44 /* , */ && this.mode === 1) continue;
+        if (c === 93 /* ] */ && this.mode === 1) { this.arrayClosed = true; this.depth = 0; continue; }
+        if (this.mode === 2 && c !== 123 && c !== 91) {
+          // Junk between top-level values (e.g. evtx_dump "Record 12"): skip to end of line.
+          const nl = s.indexOf('\n', i);
+          if (nl < 0) { i = n; break; }
+          i = nl - 1;
+          continue;
+        }
+        this.vstart = i;
+        this.vline = this.bufLine;
+        this.tooDeep = false;
+      }
+      if (c === 34) { this.inString = true; continue; }
+      if (c === 123 || c === 91) {
+        this.depth++;
+        if (this.depth - base > this.maxDepth) this.tooDeep = true;
+        continue;
+      }
+      if (c === 125 || c === 93) {
+        this.depth--;
+        if (this.depth < base) { // stray closer
+          out.push({ kind: 'error', line: this.bufLine, message: 'unbalanced closing bracket' });
+          this.depth = base;
+          this.vstart = -1;
+          continue;
+        }
+        if (this.depth === base) this.finish(i + 1, out);
+        continue;
+      }
+      if (this.depth === base && this.mode === 1 && (c === 44 || c === 93)) {
+        // end of a scalar array element
+        this.finish(i, out);
+        if (c === 93) { this.arrayClosed = true; this.depth = 0; }
+      }
+    }
+    this.i = i;
+    // Drop what is consumed; keep the current value (bounded).
+    const keepFrom = this.vstart >= 0 ? this.vstart : this.i;
+    if (keepFrom > 0) {
+      this.buf = this.buf.slice(keepFrom);
+      this.i -= keepFrom;
+      if (this.vstart >= 0) this.vstart -= keepFrom;
+    }
+    if (this.vstart >= 0 && this.buf.length > MAX_RECORD_CHARS) {
+      out.push({ kind: 'error', line: this.vline, message: `JSON value larger than ${MAX_RECORD_CHARS} characters: skipped` });
+      this.resync();
+    }
+    return out;
+  }
+
+  end(): Piece[] {
+    const out = this.push('');
+    if (this.vstart >= 0) {
+      const tail = this.buf.slice(this.vstart);
+      if (this.mode === 1 && !this.inString && this.depth === 1) this.finish(this.buf.length, out);
+      else out.push({ kind: 'error', line: this.vline, message: `unexpected end of input inside a JSON value (${tail.length} characters)` });
+    } else if (this.mode === 1 && !this.arrayClosed) {
+      out.push({ kind: 'error', line: this.bufLine, message: 'unexpected end of input: JSON array not closed' });
+    }
+    this.buf = '';
+    this.vstart = -1;
+    return out;
+  }
+
+  private base(): number {
+    return this.mode === 1 ? 1 : 0;
+  }
+
+  private finish(endIdx: number, out: Piece[]): void {
+    if (this.vstart < 0) return;
+    if (this.tooDeep) out.push({ kind: 'error', line: this.vline, message: `JSON nested deeper than ${this.maxDepth} levels: skipped` });
+    else out.push({ kind: 'item', text: this.buf.slice(this.vstart, endIdx), line: this.vline });
+    this.vstart = -1;
+  }
+
+  /** After an oversized value: drop it and continue at the next line that starts a value. */
+  private resync(): void {
+    this.buf = '';
+    this.i = 0;
+    this.vstart = -1;
+    this.inString = false;
+    this.escape = false;
+    this.depth = this.base();
+  }
+}
