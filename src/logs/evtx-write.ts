@@ -116,6 +116,8 @@ const SYSTEM_FIELDS = new Set(['Provider_Name', 'Provider_Guid', 'EventID', 'Ver
 /** Writes BinXML for a template definition, recording substitution slots. */
 class TemplateWriter {
   readonly slots: Slot[] = [];
+  /** Positions of the data-size fields of open elements (patched when each closes). */
+  private readonly sizes: number[] = [];
   constructor(private readonly o: Out, private readonly base: number) {}
 
   private pos(): number { return this.base + this.o.len; }
@@ -132,18 +134,25 @@ class TemplateWriter {
 
   open(name: string, hasAttrs: boolean): void {
     this.o.u8(hasAttrs ? 0x41 : 0x01);
-    this.o.u16(0xffff);
-    this.o.u32(0); // data size: not needed by readers
-    // name offset, then attribute list size, then the inline name
-    const nameOffPos = this.o.len;
-    this.o.u32(0);
-    if (hasAttrs) this.o.u32(0);
-    this.o.buf.writeUInt32LE(this.pos(), nameOffPos);
+    this.o.u16(0xffff); // dependency id: none
+    this.sizes.push(this.o.len);
+    this.o.u32(0); // data size: bytes after this field up to the element's end, patched on close
+    // name offset pointing right after itself (inline name), then the attribute list size
+    this.o.u32(this.pos() + 4);
     this.o.u32(0);
     this.o.u16(nameHash(name));
     this.o.u16(name.length);
     this.o.utf16(name);
     this.o.u16(0);
+    this.attrSize = hasAttrs ? this.o.len : -1;
+    if (hasAttrs) this.o.u32(0);
+  }
+
+  private attrSize = -1;
+
+  private patchAttrs(): void {
+    if (this.attrSize >= 0) this.o.buf.writeUInt32LE(this.o.len - (this.attrSize + 4), this.attrSize);
+    this.attrSize = -1;
   }
 
   attr(name: string, last: boolean, content: () => void): void {
@@ -166,9 +175,14 @@ class TemplateWriter {
     this.slots.push({ type, field });
   }
 
-  closeStart(): void { this.o.u8(0x02); }
-  closeEmpty(): void { this.o.u8(0x03); }
-  end(): void { this.o.u8(0x04); }
+  closeStart(): void { this.patchAttrs(); this.o.u8(0x02); }
+  closeEmpty(): void { this.patchAttrs(); this.o.u8(0x03); this.patchSize(); }
+  end(): void { this.o.u8(0x04); this.patchSize(); }
+
+  private patchSize(): void {
+    const at = this.sizes.pop()!;
+    this.o.buf.writeUInt32LE(this.o.len - (at + 4), at);
+  }
 
   leaf(name: string, type: number, field: string): void {
     this.open(name, false);
@@ -344,8 +358,9 @@ export class EvtxStreamWriter {
     }
     const values = t.slots.map((s) => encodeValue(s.type, f[s.field]));
     o.u32(values.length);
-    t.slots.forEach((s, i) => { o.u16(values[i]!.length); o.u8(values[i]!.length === 0 ? 0x00 : s.type); o.u8(0); });
+    t.slots.forEach((s, i) => { o.u16(values[i]!.length); o.u8(values[i]!.length === 0 && (f[s.field] === undefined || f[s.field] === null) ? 0x00 : s.type); o.u8(0); });
     for (const v of values) o.bytes(v);
+    o.u8(0x00); // end of the record's fragment
     const body = o.take();
     const size = 24 + body.length + 4;
     if (recStart + size > EVTX_CHUNK_SIZE) return false;

@@ -171,13 +171,14 @@ class ChunkParser {
   }
 
   private element(end: number, depth: number): TElem {
+    const start = this.pos;
     const tok = this.u8();
-    this.u16(); // dependency id
+    // The dependency id is optional (libfwevt's rule): without it, the 4 bytes at offset 1 would
+    // be a size larger than what is left.
+    this.need(4, 'element');
+    if (this.b.readUInt32LE(this.pos) > end - start - 7) this.u16();
     this.u32(); // data size
-    let attrListSize = -1;
-    // The attribute list size precedes an inline name, so read the name offset first.
     const nameOff = this.u32();
-    if (tok & 0x40) attrListSize = this.u32();
     let name: string;
     if (nameOff === this.pos) {
       this.need(8, 'name');
@@ -187,7 +188,7 @@ class ChunkParser {
     } else {
       name = this.name(nameOff);
     }
-    void attrListSize;
+    if (tok & 0x40) this.u32(); // attribute list size (attributes are read token by token)
     const el: TElem = { name, attrs: [], children: [] };
     // attributes
     while (this.pos < end && (this.b[this.pos]! & 0x0f) === 0x06) {
