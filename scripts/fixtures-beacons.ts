@@ -92,7 +92,7 @@ export function writeBeaconFixtures(dir: string): number {
     ...beacon({ host: WKS, user: U1, image: S32 + 'rundll32.exe', dst: '91.215.85.17', dport: 443, start: '2026-11-19T07:00:03Z', end: '2026-11-19T10:00:00Z', periodS: 60, jitter: 0, model: 'cs', seed: 1 }),
     ...beacon({ host: WKS, user: U1, image: 'C:\\Users\\j.miller\\AppData\\Local\\Temp\\msupdate64.exe', dst: '45.137.21.9', dport: 443, start: '2026-11-19T07:10:41Z', end: '2026-11-19T10:10:00Z', periodS: 60, jitter: 0.5, model: 'cs', seed: 2 }),
     ...beacon({ host: WKS2, user: U2, image: S32 + 'WindowsPowerShell\\v1.0\\powershell.exe', dst: '193.42.33.14', dport: 8080, start: '2026-11-19T06:20:07Z', end: '2026-11-19T11:20:00Z', periodS: 300, jitter: 0, model: 'cs', seed: 3 }),
-    ...beacon({ host: WKS3, user: U3, image: 'C:\\ProgramData\\Intel\\igfxsvc.exe', dst: '10.20.5.30', dport: 80, start: '2026-11-19T06:05:13Z', end: '2026-11-19T11:55:00Z', periodS: 300, jitter: 0.5, model: 'cs', seed: 4 }),
+    ...beacon({ host: WKS3, user: U3, image: 'C:\\ProgramData\\Intel\\igfxsvc.exe', dst: '172.67.141.20', dport: 80, start: '2026-11-19T06:05:13Z', end: '2026-11-19T11:55:00Z', periodS: 300, jitter: 0.5, model: 'cs', seed: 4 }),
   ];
   writeFixture(join(dir, 'positive_fast_beacons.ecs.ndjson.gz'), make(fast));
 

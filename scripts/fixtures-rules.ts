@@ -275,7 +275,7 @@ export const RULE_FIXTURES: Readonly<Record<string, readonly Fixture[]>> = {
       e('21:40:51.220', WKS2, U2, S32 + 'rundll32.exe', VPS2, 443, { dhost: 'office-sync.ddns.net' }),
     ]],
     ['near_miss.ecs.ndjson', [
-      e('21:00:00.010', WKS, U1, CHROME, '54.191.221.201', 443, { dhost: 'www.duckdns.org' }),
+      e('21:00:00.010', WKS, U1, CHROME, '54.191.221.201', 443, { dhost: 'duckdns.org' }),
       e('21:00:30.020', WKS, U1, CHROME, '8.23.224.110', 443, { dhost: 'www.noip.com' }),
       e('21:01:00.030', WKS, U1, CHROME, '104.18.12.33', 443, { dhost: 'ddns.net.cdn-cache.com' }),
     ]],
@@ -389,7 +389,7 @@ export const RULE_FIXTURES: Readonly<Record<string, readonly Fixture[]>> = {
   beacon_periodic_connection: [
     ['positive_single.xml', [
       e('12:00:10.100', WKS, U1, S32 + 'rundll32.exe', VPS2, 443),
-      e('12:01:10.200', WKS2, U2, TEMP1.replace('j.miller', 'a.nguyen') + 'agent.exe', '10.20.5.30', 8080),
+      e('12:01:10.200', WKS2, U2, TEMP1.replace('j.miller', 'a.nguyen') + 'agent.exe', '172.67.141.20', 8080),
     ]],
     ['near_miss_allowlisted.xml', [
       e('12:00:00.100', WKS, SYSTEM, 'C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.24090.11-0\\MsMpEng.exe', '20.10.31.115', 443),
