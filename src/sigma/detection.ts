@@ -18,6 +18,8 @@ export const MODIFIERS = new Set([
   'base64', 'base64offset', 'utf16le', 'utf16be', 'utf16', 'wide', 'cidr', 'lt', 'lte', 'gt', 'gte',
   'fieldref', 'expand', 'minute', 'hour', 'day', 'week', 'month', 'year',
 ]);
+/** pySigma's long names for the regular-expression flags. */
+const MODIFIER_ALIASES: Readonly<Record<string, string>> = { ignorecase: 'i', multiline: 'm', dotall: 's' };
 const POSITION = ['contains', 'startswith', 'endswith'] as const;
 const COMPARE = ['lt', 'lte', 'gt', 'gte'] as const;
 const TIME_PARTS = ['minute', 'hour', 'day', 'week', 'month', 'year'] as const;
@@ -109,7 +111,7 @@ export function parseDetection(detection: Record<string, unknown>, ctx: Detectio
   if (condRaw === undefined || condRaw === null) {
     rep.error('DET_NO_CONDITION', "detection has no 'condition'", map.start(detection), "add e.g. 'condition: selection'");
   } else if (typeof condRaw === 'string') {
-    conditions.push(legacy?.agg ? legacy.base : condRaw);
+    conditions.push(legacy ? legacy.base : condRaw);
   } else if (Array.isArray(condRaw)) {
     condRaw.forEach((c, i) => {
       if (typeof c === 'string') conditions.push(c);
@@ -142,11 +144,11 @@ export function parseDetection(detection: Record<string, unknown>, ctx: Detectio
   }
   let aggregation: LegacyAggregation | undefined;
   if (legacy?.agg) {
-    const apos = ctx.offsetPos(condPos, legacy.aggOffset);
+    const apos = ctx.offsetPos(condPos, legacy.aggOffset - 1); // at the '|'
     aggregation = { ...legacy.agg, pos: apos };
     rep.warning('COND_LEGACY_AGGREGATION', `Sigma v1 aggregation '${(condRaw as string).slice(legacy.aggOffset).trim()}': loaded as a ${legacy.agg.type} correlation rule`, apos, 'rewrite it as a correlation rule (Sigma v2)');
   } else if (legacy && !legacy.agg) {
-    rep.error('COND_AGGREGATION', `condition: aggregation '${(condRaw as string).slice(legacy.aggOffset).trim()}' is not one this loader converts (count, sum, avg with 'by' and a comparison)`, ctx.offsetPos(condPos, legacy.aggOffset), 'use a correlation rule');
+    rep.error('COND_AGGREGATION', `condition: aggregation '${(condRaw as string).slice(legacy.aggOffset).trim()}' is not one this loader converts (count, sum, avg with 'by' and a comparison)`, ctx.offsetPos(condPos, legacy.aggOffset - 1), 'use a correlation rule');
   }
   if (rep.errorCount() > before || condExprs.length === 0) return undefined;
   return { selections, expr: or(condExprs), conditions, fields, ...(aggregation ? { aggregation } : {}) };
@@ -243,7 +245,8 @@ function parseMap(m: Record<string, unknown>, ctx: DetectionContext, fields: Fie
   let ok = true;
   for (const key of keys) {
     const kpos = map.key(m, key);
-    const [field, ...mods] = key.split('|');
+    const [field, ...rawMods] = key.split('|');
+    const mods = rawMods.map((m) => MODIFIER_ALIASES[m] ?? m);
     if (field) fields.push({ name: field, pos: kpos });
     const v = m[key];
     const values = Array.isArray(v) ? v : [v];
@@ -298,8 +301,12 @@ function checkModifiers(field: string, mods: readonly string[], ctx: DetectionCo
     if (has(f) && (!has('re') || idx(f) < idx('re'))) return bad(`'${f}' is a regular-expression flag: it must follow 're'`, `write '|re|${f}'`);
   }
   if (has('re')) {
-    const other = mods.filter((m) => !['re', 'i', 'm', 's', 'all', 'neq', 'cased'].includes(m));
+    // pySigma accepts contains/startswith/endswith after 're' (it pads the regex with '.*'); with
+    // search semantics they change nothing. 'expand' fills %placeholders% into the regex text.
+    const other = mods.filter((m) => !['re', 'i', 'm', 's', 'all', 'neq', 'cased', 'expand', ...POSITION].includes(m));
     if (other.length) return bad(`'re' cannot be combined with ${other.join(', ')}`);
+    const firstPos = Math.min(...positions.map(idx));
+    if (positions.length && firstPos < idx('re')) return bad(`'${mods[firstPos]}' must follow 're'`, `write '|re|${mods[firstPos]}'`);
   }
   if (has('cidr')) {
     const other = mods.filter((m) => !['cidr', 'all', 'neq'].includes(m));
@@ -511,6 +518,10 @@ function parseOneText(field: string, mods: readonly string[], text: string, orig
   if (has('fieldref')) {
     if (!text) {
       rep.error('MOD_VALUE_TYPE', "'fieldref' needs a field name", pos);
+      return undefined;
+    }
+    if (hasWildcards(parseSigmaString(text))) {
+      rep.error('MOD_VALUE_TYPE', `'fieldref' names a field: it cannot hold wildcards (${JSON.stringify(text)})`, pos);
       return undefined;
     }
     const position = POSITION.find(has) ?? 'eq';
