@@ -19,7 +19,7 @@ import type {
   Status,
   Threshold,
 } from '../ir/types.js';
-import type { Finding, LoadOptions, LoadResult } from './api.js';
+import type { Finding, LoadOptions, LoadResult, Profile } from './api.js';
 import { checkAttackTag, loadAttackCatalog, type AttackCatalog } from './attack.js';
 import { parseDetection, type LegacyAggregation } from './detection.js';
 import { fieldCatalogFor } from './fields.js';
@@ -36,6 +36,8 @@ const strList = (v: unknown): string[] =>
 
 interface Ctx {
   readonly opts: LoadOptions;
+  /** Schema profile for this document when it differs from opts.profile (correlation base rules). */
+  readonly schemaProfile?: Profile;
   readonly catalog: AttackCatalog | undefined;
   readonly placeholder: (name: string) => readonly string[] | undefined;
 }
@@ -103,6 +105,13 @@ export function loadRuleTexts(sources: readonly SourceText[], opts: LoadOptions)
     };
     let global: Record<string, unknown> | undefined;
     let previous: Record<string, unknown> | undefined;
+    // Base rules of a correlation in the same file need no metadata of their own (the
+    // correlation carries it): in the repo profile they are checked with the sigma schema.
+    const baseRefs = new Set<string>();
+    for (const d of y.documents) {
+      const c = isObj(d.value) && isObj(d.value['correlation']) ? d.value['correlation'] : undefined;
+      if (c) for (const r of strList(c['rules'])) baseRefs.add(r);
+    }
     for (const doc of y.documents) {
       if (doc.value === null || doc.value === undefined) continue; // empty document (e.g. trailing ---)
       documents++;
@@ -131,7 +140,9 @@ export function loadRuleTexts(sources: readonly SourceText[], opts: LoadOptions)
       }
       if (global) value = deepMerge(global, value);
       previous = value;
-      for (const rule of buildDocument(value, y.map, rep, ctx, offsetPos, doc.pos)) {
+      const isBase = [value['id'], value['name']].some((k) => typeof k === 'string' && baseRefs.has(k));
+      const docCtx = isBase && ctx.opts.profile === 'repo' ? { ...ctx, schemaProfile: 'sigma' as const } : ctx;
+      for (const rule of buildDocument(value, y.map, rep, docCtx, offsetPos, doc.pos)) {
         rules.push(rule);
         byRule.set(rule, rep);
       }
@@ -174,7 +185,7 @@ function buildDocument(
   const kind = 'correlation' in doc ? 'correlation' : 'filter' in doc ? 'filter' : 'rule';
   rep.ruleId = typeof doc['id'] === 'string' ? doc['id'] : typeof doc['title'] === 'string' ? doc['title'] : undefined;
   const before = rep.errorCount();
-  validateSchema(kind, ctx.opts.profile, doc, map, rep, docPos);
+  validateSchema(kind, ctx.schemaProfile ?? ctx.opts.profile, doc, map, rep, docPos);
   if (rep.errorCount() > before) return [];
   const meta = buildMeta(doc, map, rep, ctx, docPos, kind);
   if (kind === 'rule') {
