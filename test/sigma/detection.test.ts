@@ -101,7 +101,7 @@ describe('modifiers', () => {
   it('null, empty string, and typed plain values', () => {
     const r = rule("s:\n  A: null\n  B: ''\n  P: 443\n  I: true\ncondition: s");
     expect(show(r.rule!.expr)).toBe("and(null(A), B='', P='443', I='true')");
-    const leaves = (r.rule!.expr as { children: Expr[] }).children;
+    const leaves = (r.rule!.expr as unknown as { children: Expr[] }).children;
     expect(leaves[2]).toMatchObject({ type: 'match', origin: 'number' });
     expect(leaves[3]).toMatchObject({ type: 'match', origin: 'boolean' });
   });
