@@ -228,6 +228,23 @@ export const RULE_FIXTURES: Readonly<Record<string, readonly Fixture[]>> = {
       e('02:02:04.900', WKS, U1, S32 + 'dllhost.exe', '172.16.8.40', 8080),
     ]],
   ],
+  dga_like_hostname: [
+    ['positive.flat.jsonl', [
+      e('03:30:02.118', WKS, U1, TEMP1 + 'syncsvc.exe', VPS1, 443, { dhost: 'xkqjfmzbn.com' }),
+      e('03:30:09.540', WKS, U1, TEMP1 + 'syncsvc.exe', VPS2, 443, { dhost: 'ktrnfhejnlwpm.ru' }),
+      e('03:31:15.007', WKS2, U2, S32 + 'rundll32.exe', VPS3, 80, { dhost: 'a3f9c07e1b2d4e65.net' }),
+      e('03:32:44.890', WKS2, U2, S32 + 'rundll32.exe', CF, 443, { dhost: 'pxlmgqvbdtwa.co.uk' }),
+    ]],
+    ['near_miss.flat.jsonl', [
+      e('03:20:00.100', WKS, NETSVC, SVCHOST, '13.107.4.52', 80, { dhost: 'www.msftconnecttest.com' }),
+      e('03:20:01.200', WKS, U1, CHROME, '18.66.63.120', 443, { dhost: 'd1a2b3c4d5e6f7.cloudfront.net' }),
+      e('03:20:02.300', WKS, U1, CHROME, '159.45.170.145', 443, { dhost: 'www.wellsfargo.com' }),
+      e('03:20:03.400', WKS, U1, CHROME, '104.18.10.207', 443, { dhost: 'stackpath.bootstrapcdn.com' }),
+      e('03:20:04.500', WKS, U1, 'C:\\Program Files (x86)\\Steam\\steam.exe', '23.36.117.229', 443, { dhost: 'steamcommunity.com' }),
+      e('03:20:05.600', WKS, U1, CHROME, '173.194.183.7', 443, { dhost: 'rr3---sn-4g5e6nz7.googlevideo.com' }),
+      e('03:20:06.700', WKS, U1, CHROME, '185.15.59.224', 443, { dhost: 'en.wikipedia.org' }),
+    ]],
+  ],
   long_encoded_hostname_label: [
     ['positive.xml', [
       e('03:10:01.200', WKS, U1, TEMP1 + 'syncsvc.exe', VPS1, 53, { proto: 'udp', dhost: '4d5a90000300000004000000ffff0000b8000000.data.cloudsync-metrics.net' }),
