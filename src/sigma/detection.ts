@@ -569,31 +569,45 @@ function parseOneText(field: string, mods: readonly string[], text: string, orig
 }
 
 /** Regexes must compile and stay in the subset every target can run (RE2: no lookaround, no backreferences). */
-function checkRegex(text: string, ctx: DetectionContext, pos: Pos | undefined): boolean {
+/** RE2 compile outcomes by regex text (compiling is the costliest step of loading a rule set). */
+const re2Outcome = new Map<string, string | null>();
+const RE2_CACHE_MAX = 10_000;
+
+function re2Error(text: string): string | null {
+  const known = re2Outcome.get(text);
+  if (known !== undefined) return known;
+  let outcome: string | null = null;
   try {
     RE2JS.compile(text);
-    return true;
   } catch (e) {
-    const nonPortable = /\(\?<?[=!]|\\[1-9]|\\k<|\(\?>|[*+?}]\+/.test(text);
-    let jsOk = false;
+    outcome = e instanceof Error ? e.message : String(e);
+  }
+  if (re2Outcome.size >= RE2_CACHE_MAX) re2Outcome.clear();
+  re2Outcome.set(text, outcome);
+  return outcome;
+}
+
+function checkRegex(text: string, ctx: DetectionContext, pos: Pos | undefined): boolean {
+  const failure = re2Error(text);
+  if (failure === null) return true;
+  const nonPortable = /\(\?<?[=!]|\\[1-9]|\\k<|\(\?>|[*+?}]\+/.test(text);
+  let jsOk = false;
+  try {
+    new RegExp(text, 'u');
+    jsOk = true;
+  } catch {
     try {
-      new RegExp(text, 'u');
+      new RegExp(text);
       jsOk = true;
     } catch {
-      try {
-        new RegExp(text);
-        jsOk = true;
-      } catch {
-        jsOk = false;
-      }
+      jsOk = false;
     }
-    if (nonPortable && jsOk) {
-      const sev = ctx.profile === 'repo' ? 'error' : 'warning';
-      ctx.rep.add(sev, 'REGEX_NOT_PORTABLE', `regular expression uses constructs outside the portable subset (lookaround, backreferences, possessive or atomic groups): ${JSON.stringify(text)}`, pos, 'RE2-based targets (KQL, the engine) reject these: rewrite without them');
-      return sev === 'warning';
-    }
-    const msg = e instanceof Error ? e.message : String(e);
-    ctx.rep.error('REGEX_INVALID', `regular expression does not compile: ${msg}`, pos);
-    return false;
   }
+  if (nonPortable && jsOk) {
+    const sev = ctx.profile === 'repo' ? 'error' : 'warning';
+    ctx.rep.add(sev, 'REGEX_NOT_PORTABLE', `regular expression uses constructs outside the portable subset (lookaround, backreferences, possessive or atomic groups): ${JSON.stringify(text)}`, pos, 'RE2-based targets (KQL, the engine) reject these: rewrite without them');
+    return sev === 'warning';
+  }
+  ctx.rep.error('REGEX_INVALID', `regular expression does not compile: ${failure}`, pos);
+  return false;
 }

@@ -24,33 +24,34 @@ const SCHEMA_FILES = [
 /** Folder of the schema files, found from this module (src/sigma or dist/sigma). */
 export const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
 
-let validators: Map<string, ValidateFunction> | undefined;
+let ajv: Ajv2020 | undefined;
+const validators = new Map<string, ValidateFunction>();
 
-function getValidators(): Map<string, ValidateFunction> {
-  if (validators) return validators;
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
-  const addFormats = addFormatsModule as unknown as (a: Ajv2020) => void;
-  addFormats(ajv);
-  for (const f of SCHEMA_FILES) {
-    const schema = JSON.parse(readFileSync(new URL(f, SCHEMA_DIR), 'utf8')) as { $id: string };
-    ajv.addSchema(schema);
-  }
-  validators = new Map();
-  for (const kind of ['rule', 'correlation', 'filter'] as const) {
-    for (const profile of ['sigma', 'repo'] as const) {
-      const v = ajv.getSchema(`https://sysmon3-detections.local/schemas/${kind}.${profile}.schema.json`);
-      if (!v) throw new Error(`schema ${kind}.${profile} not found`);
-      validators.set(`${kind}.${profile}`, v);
+/** Compiles a validator on first use only: a `sigma` run never pays for the `repo` schemas. */
+function getValidator(kind: DocKind, profile: Profile): ValidateFunction {
+  const key = `${kind}.${profile}`;
+  const have = validators.get(key);
+  if (have) return have;
+  if (!ajv) {
+    ajv = new Ajv2020({ allErrors: true, strict: false });
+    const addFormats = addFormatsModule as unknown as (a: Ajv2020) => void;
+    addFormats(ajv);
+    for (const f of SCHEMA_FILES) {
+      const schema = JSON.parse(readFileSync(new URL(f, SCHEMA_DIR), 'utf8')) as { $id: string };
+      ajv.addSchema(schema);
     }
   }
-  return validators;
+  const v = ajv.getSchema(`https://sysmon3-detections.local/schemas/${key}.schema.json`);
+  if (!v) throw new Error(`schema ${key} not found`);
+  validators.set(key, v);
+  return v;
 }
 
 const IGNORED = new Set(['if', 'then', 'else', 'allOf', 'anyOf', 'oneOf']);
 
 /** Validates one document; reports each problem once, at the closest position we know. */
 export function validateSchema(kind: DocKind, profile: Profile, doc: unknown, map: SourceMap, rep: Reporter, docPos: Pos): void {
-  const validate = getValidators().get(`${kind}.${profile}`)!;
+  const validate = getValidator(kind, profile);
   if (validate(doc)) return;
   const errors = (validate.errors ?? []) as ErrorObject[];
   const seen = new Set<string>();
