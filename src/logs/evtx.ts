@@ -14,6 +14,7 @@
  */
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import type { FieldValue } from './event.js';
+import { fieldKind, newFields, typeByKind, type FieldKind } from './fields.js';
 import { eventFieldsFromTree, findElement, type XNode } from './xml.js';
 
 export const EVTX_FILE_MAGIC = 'ElfFile\0';
@@ -68,14 +69,30 @@ function pad(n: number, w: number): string {
   return String(n).padStart(w, '0');
 }
 
-/** FILETIME (100 ns ticks since 1601) → `YYYY-MM-DDThh:mm:ss.fffffff00Z` (Event Viewer style). */
-export function fileTimeToIso(ticks: bigint): string {
-  const unixTicks = ticks - 116444736000000000n;
-  const secs = unixTicks / 10000000n;
-  const frac = Number(unixTicks - secs * 10000000n);
-  const d = new Date(Number(secs) * 1000);
-  if (Number.isNaN(d.getTime())) return ticks.toString();
-  return `${d.toISOString().slice(0, 19)}.${pad(frac < 0 ? 0 : frac, 7)}00Z`;
+let lastSecs = NaN;
+let lastPrefix = '';
+
+/**
+ * FILETIME (100 ns ticks since 1601, as two 32-bit halves) → `YYYY-MM-DDThh:mm:ss.fffffff00Z`
+ * (Event Viewer style). Exact to the tick without BigInt: the fraction is computed modulo 10^7
+ * from the halves; the whole seconds tolerate the double's rounding.
+ */
+export function fileTimeToIso(lo: number, hi: number): string {
+  const frac = ((hi % 10000000) * 4967296 + lo) % 10000000; // 2^32 mod 10^7 = 4967296
+  const secs = Math.round((hi * 4294967296 + lo - frac) / 10000000) - 11644473600;
+  if (secs !== lastSecs) {
+    const d = new Date(secs * 1000);
+    if (Number.isNaN(d.getTime())) return `${hi * 4294967296 + lo}`;
+    lastPrefix = d.toISOString().slice(0, 19);
+    lastSecs = secs;
+  }
+  return `${lastPrefix}.${pad(frac, 7)}00Z`;
+}
+
+const HEXU: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+
+function guidText(b: Buffer, o: number): string {
+  return `{${HEXU[b[o + 3]!]}${HEXU[b[o + 2]!]}${HEXU[b[o + 1]!]}${HEXU[b[o]!]}-${HEXU[b[o + 5]!]}${HEXU[b[o + 4]!]}-${HEXU[b[o + 7]!]}${HEXU[b[o + 6]!]}-${HEXU[b[o + 8]!]}${HEXU[b[o + 9]!]}-${HEXU[b[o + 10]!]}${HEXU[b[o + 11]!]}${HEXU[b[o + 12]!]}${HEXU[b[o + 13]!]}${HEXU[b[o + 14]!]}${HEXU[b[o + 15]!]}}`;
 }
 
 /** Parser of one chunk's BinXML. Offsets are chunk-relative, as in the format. */
@@ -208,6 +225,12 @@ class ChunkParser {
   }
 
   private templateInstance(depth: number): XNode[] {
+    const { tpl, values } = this.readInstance(depth);
+    return instantiate(tpl, values, 0);
+  }
+
+  /** Template instance token: its (cached) template and its decoded substitution values. */
+  private readInstance(depth: number): { tpl: TPart[]; values: SubValue[] } {
     if (depth > MAX_DEPTH) throw new EvtxError('templates nested too deep');
     this.pos++;
     this.u8();
@@ -230,22 +253,39 @@ class ChunkParser {
       tpl = this.parseTemplate(dataStart, dataStart + size, depth);
       this.pos = save;
     }
-    // substitution array
     const count = this.u32();
     if (count > 4096) throw new EvtxError(`implausible substitution count ${count}`);
     this.need(count * 4, 'substitution descriptors');
-    const descs: Array<[number, number]> = [];
+    let vpos = this.pos + count * 4;
+    const values: SubValue[] = new Array<SubValue>(count);
     for (let i = 0; i < count; i++) {
-      descs.push([this.b.readUInt16LE(this.pos), this.b[this.pos + 2]!]);
-      this.pos += 4;
+      const size = this.b.readUInt16LE(this.pos + i * 4);
+      const type = this.b[this.pos + i * 4 + 2]!;
+      if (vpos + size > this.limit) throw new EvtxError(`truncated substitution value at offset ${vpos}`);
+      values[i] = this.value(type, vpos, size, depth);
+      vpos += size;
     }
-    const values: SubValue[] = [];
-    for (const [size, type] of descs) {
-      this.need(size, 'substitution value');
-      values.push(this.value(type, this.pos, size, depth));
-      this.pos += size;
+    this.pos = vpos;
+    return { tpl, values };
+  }
+
+  /**
+   * Fields of one record. Fast path for the usual record shape (fragment header + one template
+   * instance): a per-template plan maps substitutions straight to fields, skipping the element
+   * tree; it gives exactly what the tree path gives (tests compare both with evtxexport).
+   */
+  recordFields(start: number, end: number): Record<string, FieldValue> | undefined {
+    this.pos = start;
+    if (this.b[this.pos] === 0x0f) { this.need(4, 'fragment header'); this.pos += 4; }
+    if (this.pos < end && (this.b[this.pos]! & 0x0f) === 0x0c) {
+      const { tpl, values } = this.readInstance(1);
+      const plan = planFor(tpl);
+      if (plan && !values.some((v) => Array.isArray(v))) return applyPlan(plan, values);
+      const ev = findElement(instantiate(tpl, values, 0), 'Event');
+      return ev ? eventFieldsFromTree(ev) : undefined;
     }
-    return instantiate(tpl, values, 0);
+    const ev = findElement(this.record(start, end), 'Event');
+    return ev ? eventFieldsFromTree(ev) : undefined;
   }
 
   private parseTemplate(start: number, end: number, depth: number): TPart[] {
@@ -279,13 +319,9 @@ class ChunkParser {
       // @ts-evtx/core reads as one byte.
       case 0x0d: return (size >= 4 ? b.readUInt32LE(o) : b[o]!) !== 0 ? 'true' : 'false';
       case 0x0e: return hexBytes(b, o, o + size);
-      case 0x0f: {
-        if (size < 16) return hexBytes(b, o, o + size);
-        const h = (v: number, w: number): string => v.toString(16).toUpperCase().padStart(w, '0');
-        return `{${h(b.readUInt32LE(o), 8)}-${h(b.readUInt16LE(o + 4), 4)}-${h(b.readUInt16LE(o + 6), 4)}-${hexBytes(b, o + 8, o + 10)}-${hexBytes(b, o + 10, o + 16)}}`;
-      }
+      case 0x0f: return size < 16 ? hexBytes(b, o, o + size) : guidText(b, o);
       case 0x10: return size >= 8 ? `0x${b.readBigUInt64LE(o).toString(16).padStart(16, '0')}` : `0x${b.readUInt32LE(o).toString(16).padStart(8, '0')}`;
-      case 0x11: return size >= 8 ? fileTimeToIso(b.readBigUInt64LE(o)) : null;
+      case 0x11: return size >= 8 ? fileTimeToIso(b.readUInt32LE(o), b.readUInt32LE(o + 4)) : null;
       case 0x12: {
         if (size < 16) return null;
         const w = (i: number): number => b.readUInt16LE(o + i * 2);
@@ -368,6 +404,114 @@ function instElement(t: TElem, values: readonly SubValue[], depth: number): XNod
   return node;
 }
 
+// ------------------------------------------------------------------ template plans
+
+/** A field's value: literal text and substitution references (attr: omitted when all null). */
+interface PlanEntry { name: string; kind: FieldKind; parts: Array<string | number>; attr: boolean; trim: boolean; constant?: FieldValue }
+type Plan = PlanEntry[];
+
+const plans = new WeakMap<TPart[], Plan | null>();
+const TEXT_MARK = '\u0001';
+const ATTR_MARK = '\u0002';
+const TRIMMED_SYSTEM = new Set(['EventID', 'Version', 'Level', 'Task', 'Opcode', 'Keywords', 'EventRecordID', 'Channel', 'Computer']);
+
+/** Instantiate with markers instead of values; null when the template is not plannable. */
+function symbolic(parts: readonly TPart[]): XNode[] | null {
+  const out: XNode[] = [];
+  for (const p of parts) {
+    if (Array.isArray(p)) return null;
+    if (typeof p === 'object' && !isSub(p)) {
+      const n = symElement(p);
+      if (!n) return null;
+      out.push(n);
+    }
+  }
+  return out;
+}
+
+function symElement(t: TElem): XNode | null {
+  const attrs: Array<[string, string]> = [];
+  for (const a of t.attrs) {
+    let v = '';
+    for (const p of a.parts) {
+      if (typeof p === 'string') v += p;
+      else if (isSub(p)) v += `${ATTR_MARK}${p.sub}${ATTR_MARK}`;
+    }
+    attrs.push([a.name, v]);
+  }
+  const node: XNode = { name: t.name, attrs: attrs.length ? attrs : null, children: null, text: '' };
+  for (const p of t.children) {
+    if (typeof p === 'string') node.text += p;
+    else if (Array.isArray(p)) return null;
+    else if (isSub(p)) node.text += `${TEXT_MARK}${p.sub}${TEXT_MARK}`;
+    else {
+      const c = symElement(p);
+      if (!c) return null;
+      (node.children ??= []).push(c);
+    }
+  }
+  return node;
+}
+
+function planFor(tpl: TPart[]): Plan | null {
+  const cached = plans.get(tpl);
+  if (cached !== undefined) return cached;
+  let plan: Plan | null = null;
+  const roots = symbolic(tpl);
+  const ev = roots && findElement(roots, 'Event');
+  if (ev) {
+    plan = [];
+    const f = eventFieldsFromTree(ev);
+    for (const name in f) {
+      // A field name built from a substitution cannot be planned.
+      if (name.includes(TEXT_MARK) || name.includes(ATTR_MARK)) { plan = null; break; }
+      const v = f[name]!;
+      if (typeof v !== 'string' || (!v.includes(TEXT_MARK) && !v.includes(ATTR_MARK))) {
+        plan.push({ name, kind: fieldKind(name), parts: [], attr: false, trim: false, constant: v });
+        continue;
+      }
+      const parts: Array<string | number> = [];
+      let attr = false;
+      let i = 0;
+      while (i < v.length) {
+        const a = v.indexOf(TEXT_MARK, i);
+        const b = v.indexOf(ATTR_MARK, i);
+        const m = a < 0 ? b : b < 0 ? a : Math.min(a, b);
+        if (m < 0) { parts.push(v.slice(i)); break; }
+        if (m > i) parts.push(v.slice(i, m));
+        const mark = v[m]!;
+        if (mark === ATTR_MARK) attr = true;
+        const e = v.indexOf(mark, m + 1);
+        parts.push(Number(v.slice(m + 1, e)));
+        i = e + 1;
+      }
+      if (attr && parts.some((p) => typeof p === 'string')) attr = false;
+      plan.push({ name, kind: fieldKind(name), parts, attr, trim: TRIMMED_SYSTEM.has(name) });
+    }
+  }
+  plans.set(tpl, plan);
+  return plan;
+}
+
+function applyPlan(plan: Plan, values: readonly SubValue[]): Record<string, FieldValue> {
+  const f = newFields();
+  for (const e of plan) {
+    if (e.constant !== undefined) { f[e.name] = e.constant; continue; }
+    let text = '';
+    let any = false;
+    for (const p of e.parts) {
+      if (typeof p === 'string') text += p;
+      else {
+        const v = values[p];
+        if (typeof v === 'string') { text += v; any = true; }
+      }
+    }
+    if (e.attr && !any) continue;
+    f[e.name] = typeByKind(e.kind, e.trim ? text.trim() : text);
+  }
+  return f;
+}
+
 /** Records of one chunk (`chunk` may be short when the file is truncated). */
 export function parseChunk(chunk: Buffer, chunkIndex: number): EvtxItem[] {
   const out: EvtxItem[] = [];
@@ -410,10 +554,9 @@ export function parseChunk(chunk: Buffer, chunkIndex: number): EvtxItem[] {
       continue;
     }
     try {
-      const roots = parser.record(off + 24, off + size - 4);
-      const ev = findElement(roots, 'Event');
-      if (!ev) throw new EvtxError('no Event element');
-      out.push({ kind: 'event', fields: eventFieldsFromTree(ev), record: id });
+      const fields = parser.recordFields(off + 24, off + size - 4);
+      if (!fields) throw new EvtxError('no Event element');
+      out.push({ kind: 'event', fields, record: id });
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       out.push({ kind: 'error', record: id, message: `${where}: record ${id}: ${msg}` });

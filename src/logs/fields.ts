@@ -53,9 +53,21 @@ function isHex(s: string): boolean {
   return true;
 }
 
+/** 0 string, 1 number, 2 boolean: precomputed per field name by hot paths. */
+export type FieldKind = 0 | 1 | 2;
+
+export function fieldKind(name: string): FieldKind {
+  return NUMBER_FIELDS.has(name) ? 1 : BOOLEAN_FIELDS.has(name) ? 2 : 0;
+}
+
 /** Text of a field as read from a log → its typed canonical value. */
 export function typeField(name: string, text: string): FieldValue {
-  if (NUMBER_FIELDS.has(name)) {
+  return typeByKind(fieldKind(name), text);
+}
+
+/** `typeField` with the kind already known. */
+export function typeByKind(kind: FieldKind, text: string): FieldValue {
+  if (kind === 1) {
     if (isDecimal(text)) {
       const v = Number(text);
       return Number.isSafeInteger(v) ? v : text;
@@ -63,7 +75,7 @@ export function typeField(name: string, text: string): FieldValue {
     if (isHex(text)) return parseInt(text.slice(2), 16);
     return text;
   }
-  if (BOOLEAN_FIELDS.has(name)) {
+  if (kind === 2) {
     const l = text.length;
     if (l === 4 && text.toLowerCase() === 'true') return true;
     if (l === 5 && text.toLowerCase() === 'false') return false;
