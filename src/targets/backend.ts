@@ -88,7 +88,8 @@ export abstract class ExprCompiler {
           if (lm) return this.listRef(e, lm, neg);
         }
         if (e.children.length === 0) return e.type === 'and' ? this.tokens.true : this.tokens.false;
-        const parts = e.children.map((c) => this.wrap(c, this.expr(c, neg)));
+        const { merged, rest } = e.type === 'or' ? this.mergeOr(e.children, neg) : { merged: [], rest: e.children };
+        const parts = [...merged, ...rest.map((c) => this.wrap(c, this.expr(c, neg)))];
         if (parts.length === 1) return parts[0]!;
         return parts.join(e.type === 'and' ? this.tokens.and : this.tokens.or);
       }
@@ -181,6 +182,48 @@ export abstract class ExprCompiler {
   protected keywordRegex(_e: KeywordRegexNode, _neg: boolean): string {
     throw unsupported('keyword |re', `${this.target} cannot regex-search every field of an event; use a field condition`);
   }
+  /**
+   * Lets a language render several ORed leaves as one (KQL `in~`, `ipv4_is_in_any_range`,
+   * ES|QL `CIDR_MATCH(f, a, b)`): shorter queries and flatter trees. Default: nothing merged.
+   */
+  protected mergeOr(children: readonly Expr[], _neg: boolean): { merged: string[]; rest: readonly Expr[] } {
+    return { merged: [], rest: children };
+  }
+
+  /**
+   * Groups children by a key (undefined = not mergeable); groups of one stay in `rest`.
+   * Keeps the first occurrence order.
+   */
+  protected groupBy<T extends Expr>(children: readonly Expr[], key: (c: Expr) => string | undefined): { groups: T[][]; rest: Expr[] } {
+    const map = new Map<string, T[]>();
+    for (const c of children) {
+      const k = key(c);
+      if (k === undefined) continue;
+      const g = map.get(k) ?? [];
+      g.push(c as T);
+      map.set(k, g);
+    }
+    const groups = [...map.values()].filter((g) => g.length > 1);
+    const grouped = new Set<Expr>(groups.flat());
+    return { groups, rest: children.filter((c) => !grouped.has(c)) };
+  }
+
+  /** The single target field of a Sysmon field, or undefined (unmapped or several). */
+  protected singleField(sysmon: string): TField | undefined {
+    const m = this.pipeline.fields[sysmon];
+    if (!m || !('to' in m) || m.to.length !== 1) return undefined;
+    return { name: m.to[0]!, type: this.pipeline.types[m.to[0]!] ?? 'string' };
+  }
+
+  /** Key for exact, case-insensitive, unmapped-value string matches on one field. */
+  protected exactCiKey(c: Expr): string | undefined {
+    if (c.type !== 'match' || c.cased || this.pipeline.values[c.field]) return undefined;
+    const f = this.singleField(c.field);
+    if (!f || f.type === 'int' || f.type === 'ip' || f.type === 'bool') return undefined;
+    const sh = shapeOf(c.pattern);
+    return sh.kind === 'exact' ? `m:${c.field}` : undefined;
+  }
+
   /** A named list as a watchlist/lookup reference; default: inline values. */
   protected listRef(e: OrNode, lm: ListMapping, neg: boolean): string {
     void lm;

@@ -6,13 +6,14 @@
  * (full match: Sigma patterns are full matches already, Sigma `re` gets `.*` wrapping).
  * Single-event rules, and `temporal_ordered` over two rules as `sequence … with maxspan`.
  */
-import type { CidrNode, CompareNode, CorrelationRule, DetectionRule, ExistsNode, FieldRefNode, MatchNode, NullNode, RegexNode } from '../ir/types.js';
+import type { CidrNode, CompareNode, CorrelationRule, DetectionRule, ExistsNode, Expr, FieldRefNode, MatchNode, NullNode, RegexNode } from '../ir/types.js';
 import type { CompileContext } from './api.js';
 import { ExprCompiler, type MatchLeaf, type TField, type Tokens } from './backend.js';
 import { OPS, baseRules, spanUnits } from './correlation.js';
 import { esString, ipPatternError, ipv4PrefixToCidr, patternToLucene } from './ecs-common.js';
 import { unsupported } from './errors.js';
 import { toLucene } from './regex.js';
+import { literalOf } from './patterns.js';
 
 export function eqlName(name: string): string {
   return /^[A-Za-z_@][A-Za-z0-9_.@]*$/.test(name) ? name : '`' + name.replace(/`/g, '``') + '`';
@@ -96,6 +97,22 @@ export class EqlCompiler extends ExprCompiler {
   protected fieldref(f: TField, o: TField, e: FieldRefNode, neg: boolean): string {
     if (e.position === 'eq' && e.cased) return this.guard(f, `(${eqlName(o.name)} != null and ${eqlName(f.name)} == ${eqlName(o.name)})`, neg);
     throw unsupported(`fieldref${e.cased ? '' : ' (case-insensitive)'}${e.position === 'eq' ? '' : '|' + e.position}`, 'EQL compares two fields only with case-sensitive ==');
+  }
+
+  protected override mergeOr(children: readonly Expr[], neg: boolean): { merged: string[]; rest: readonly Expr[] } {
+    const merged: string[] = [];
+    const cidrs = this.groupBy<CidrNode>(children, (c) => (c.type === 'cidr' && this.singleField(c.field)?.type === 'ip' ? `c:${c.field}` : undefined));
+    for (const g of cidrs.groups) {
+      const f = this.singleField(g[0]!.field)!;
+      merged.push(this.guard(f, `cidrMatch(${eqlName(f.name)}, ${g.map((c) => esString(c.cidr)).join(', ')})`, neg));
+    }
+    // `in~` is case-insensitive set membership without wildcard reading of the values.
+    const exact = this.groupBy<MatchNode>(cidrs.rest, (c) => this.exactCiKey(c));
+    for (const g of exact.groups) {
+      const f = this.singleField(g[0]!.field)!;
+      merged.push(this.guard(f, `${eqlName(f.name)} in~ (${g.map((c) => esString(literalOf(c.pattern)!)).join(', ')})`, neg));
+    }
+    return { merged, rest: exact.rest };
   }
 
   private head(): string {

@@ -6,13 +6,14 @@
  * exact two-step distinct counts, STD_DEV (population). Beacon method 'intervals' is refused
  * (ES|QL has no row deltas).
  */
-import type { CidrNode, CompareNode, CorrelationRule, DetectionRule, ExistsNode, FieldRefNode, MatchNode, NullNode, RegexNode } from '../ir/types.js';
+import type { CidrNode, CompareNode, CorrelationRule, DetectionRule, ExistsNode, Expr, FieldRefNode, MatchNode, NullNode, RegexNode } from '../ir/types.js';
 import type { CompileContext } from './api.js';
 import { ExprCompiler, type MatchLeaf, type TField, type Tokens } from './backend.js';
 import { OPS, baseRules, checkTemporalOrdered, groupKeys, refuseApproximate, spanSeconds, thresholds } from './correlation.js';
 import { esString, ipPatternError, ipv4PrefixToCidr, patternToWildcard } from './ecs-common.js';
 import { unsupported } from './errors.js';
 import { toLucene } from './regex.js';
+import { literalOf } from './patterns.js';
 
 export function esqlName(name: string): string {
   return /^[A-Za-z_@][A-Za-z0-9_.@]*$/.test(name) ? name : '`' + name.replace(/`/g, '``') + '`';
@@ -106,6 +107,21 @@ export class EsqlCompiler extends ExprCompiler {
     const b = this.str(o, !e.cased);
     const body = { eq: `${a} == ${b}`, startswith: `STARTS_WITH(${a}, ${b})`, endswith: `ENDS_WITH(${a}, ${b})`, contains: `LOCATE(${a}, ${b}) > 0` }[e.position];
     return this.guard(body, neg);
+  }
+
+  protected override mergeOr(children: readonly Expr[], neg: boolean): { merged: string[]; rest: readonly Expr[] } {
+    const merged: string[] = [];
+    const cidrs = this.groupBy<CidrNode>(children, (c) => (c.type === 'cidr' && this.singleField(c.field)?.type === 'ip' ? `c:${c.field}` : undefined));
+    for (const g of cidrs.groups) {
+      const f = this.singleField(g[0]!.field)!;
+      merged.push(this.guard(`CIDR_MATCH(${esqlName(f.name)}, ${g.map((c) => esString(c.cidr)).join(', ')})`, neg));
+    }
+    const exact = this.groupBy<MatchNode>(cidrs.rest, (c) => this.exactCiKey(c));
+    for (const g of exact.groups) {
+      const f = this.singleField(g[0]!.field)!;
+      merged.push(this.guard(`${this.str(f, true)} IN (${g.map((c) => esString(literalOf(c.pattern)!.toLowerCase())).join(', ')})`, neg));
+    }
+    return { merged, rest: exact.rest };
   }
 
   private from(): string {

@@ -18,11 +18,13 @@ import { KqlCompiler } from './kql.js';
 import { TARGETS } from './meta.js';
 import { defaultPipeline, type Pipeline } from './pipeline.js';
 import { SplCompiler } from './spl.js';
+import { validateQuery } from './validate/index.js';
 
 export * from './api.js';
 export { TARGETS, type TargetInfo } from './meta.js';
 export { loadPipeline, parsePipeline, defaultPipeline, PipelineError, PIPELINES_DIR, type Pipeline } from './pipeline.js';
 export { TargetError, type TargetErrorCode } from './errors.js';
+export { validateQuery, type ValidationResult } from './validate/index.js';
 
 export function ruleKey(rule: DetectionRule | CorrelationRule): string {
   return rule.id ?? rule.name ?? rule.title;
@@ -65,13 +67,17 @@ function render(rule: DetectionRule | CorrelationRule, target: TargetId, ctx: Co
 export function compileRule(
   rule: DetectionRule | CorrelationRule,
   target: TargetId,
-  ctx: CompileContext & { readonly pipeline?: Pipeline },
+  ctx: CompileContext & { readonly pipeline?: Pipeline; readonly validate?: boolean },
 ): CompileResult {
   const key = ruleKey(rule);
   try {
     const p = ctx.pipeline ?? defaultPipeline(target);
     const query = render(rule, target, ctx, p);
     const info = TARGETS[target];
+    if (ctx.validate) {
+      const v = validateQuery(info.language, query, p);
+      if (!v.ok) throw new TargetError('ValidationFailed', `generated query failed ${v.depth} validation: ${v.problems.join('; ')}`);
+    }
     const value: CompiledQuery = { target, language: info.language, ruleKey: key, query, extension: info.extension };
     return { ok: true, value };
   } catch (err) {

@@ -8,13 +8,13 @@
  * (RE2, a search, the same semantics as Sigma). Leaves under NOT that could be null are wrapped
  * in coalesce(…, false) so NOT of an absent field is true, as in the engine.
  */
-import type { CidrNode, CompareNode, CorrelationRule, DetectionRule, ExistsNode, FieldRefNode, MatchNode, NullNode, OrNode, RegexNode, TimePartNode } from '../ir/types.js';
+import type { CidrNode, CompareNode, CorrelationRule, DetectionRule, ExistsNode, Expr, FieldRefNode, MatchNode, NullNode, OrNode, RegexNode, TimePartNode } from '../ir/types.js';
 import type { CompileContext } from './api.js';
 import { ExprCompiler, exactValuesOf, type MatchLeaf, type TField, type Tokens } from './backend.js';
 import { OPS, baseRules, checkTemporalOrdered, groupKeys, refuseApproximate, spanUnits, thresholds, type BaseRef } from './correlation.js';
 import { unsupported } from './errors.js';
 import type { ListMapping } from './pipeline.js';
-import { patternToRegex } from './patterns.js';
+import { literalOf, patternToRegex } from './patterns.js';
 import { withInlineFlags } from './regex.js';
 
 export function kqlString(s: string): string {
@@ -135,6 +135,22 @@ export class KqlCompiler extends ExprCompiler {
     return parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`;
   }
 
+  protected override mergeOr(children: readonly Expr[], neg: boolean): { merged: string[]; rest: readonly Expr[] } {
+    const merged: string[] = [];
+    const cidrs = this.groupBy<CidrNode>(children, (c) => (c.type === 'cidr' && this.singleField(c.field) ? `c${c.version}:${c.field}` : undefined));
+    for (const g of cidrs.groups) {
+      const f = this.singleField(g[0]!.field)!;
+      const fn = g[0]!.version === 4 ? 'ipv4_is_in_any_range' : 'ipv6_is_in_any_range';
+      merged.push(this.guard(`${fn}(${this.str(f)}, ${g.map((c) => kqlString(c.cidr)).join(', ')})`, true));
+    }
+    const exact = this.groupBy<MatchNode>(cidrs.rest, (c) => this.exactCiKey(c));
+    for (const g of exact.groups) {
+      const f = this.singleField(g[0]!.field)!;
+      merged.push(`${this.str(f)} in~ (${g.map((c) => kqlString(literalOf(c.pattern)!)).join(', ')})`);
+    }
+    return { merged, rest: exact.rest };
+  }
+
   // -------------------------------------------------------------------------------------------
 
   source(): string[] {
@@ -246,7 +262,9 @@ export class KqlCompiler extends ExprCompiler {
   private groupExpr(common: string | undefined, byRule: ReadonlyMap<string, string>, bases: readonly BaseRef[], preds: ReadonlyMap<string, string>): string {
     const one = (sysmon: string) => {
       const fs = this.field(sysmon);
-      if (fs.length !== 1) throw unsupported(`group-by ${sysmon}`, `'${sysmon}' maps to several fields in pipeline '${this.pipeline.name}'`);
+      // Several target fields (ASIM Src*/Dst* process): exactly one side is filled; coalesce()
+      // skips empty strings in Kusto.
+      if (fs.length > 1) return `coalesce(${fs.map((f) => this.str(f)).join(', ')})`;
       return this.str(fs[0]!);
     };
     if (common !== undefined) return one(common);

@@ -295,12 +295,36 @@ class LuceneWriter {
 }
 
 /**
+ * `(^|\.)x` is common in Sigma rules (start of value or of a label). Lucene has no anchors, so a
+ * leading group whose alternatives carry `^` (or a trailing one with `$`) is distributed over the
+ * top-level alternation: `^x|\.x`, each then wrapped on its unanchored sides.
+ */
+function distributeAnchors(branches: Node[][], src: string): Node[][] {
+  const out: Node[][] = [];
+  const hasBol = (alt: Node[][]) => alt.some((b) => b[0]?.t === 'bol' || (b[0]?.t === 'group' && hasBol(b[0].alt)));
+  const hasEol = (alt: Node[][]) => alt.some((b) => b[b.length - 1]?.t === 'eol' || (b[b.length - 1]?.t === 'group' && hasEol((b[b.length - 1] as { alt: Node[][] }).alt)));
+  const work = [...branches];
+  while (work.length) {
+    if (work.length + out.length > 256) throw fail(src, 'expands to too many alternatives to translate for Lucene');
+    const b = work.shift()!;
+    const first = b[0];
+    const last = b[b.length - 1];
+    if (first?.t === 'group' && hasBol(first.alt)) {
+      for (const a of first.alt) work.push([...a, ...b.slice(1)]);
+    } else if (last?.t === 'group' && b.length > 0 && hasEol(last.alt)) {
+      for (const a of last.alt) work.push([...b.slice(0, -1), ...a]);
+    } else out.push(b);
+  }
+  return out;
+}
+
+/**
  * The Sigma search regex as a Lucene full-match regex: each top-level alternative is wrapped in
  * `.*` on the sides where it is not anchored.
  */
 export function toLucene(regex: string, flags: RegexFlags): string {
   checkPortable(regex, flags);
-  const branches = new Parser(regex).parse();
+  const branches = distributeAnchors(new Parser(regex).parse(), regex);
   const w = new LuceneWriter(regex, flags);
   const hasAnchor = (b: Node[]) => b.some((n) => n.t === 'bol' || n.t === 'eol');
   if (flags.m && branches.some(hasAnchor)) throw fail(regex, 'uses ^/$ with the m flag (line anchors), which Lucene cannot express');

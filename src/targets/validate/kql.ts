@@ -40,6 +40,7 @@ interface KustoLanguage {
   Symbols: {
     TableSymbol: { $ctor7: new (name: string, schema: string, description: string | null) => unknown };
     DatabaseSymbol: { $ctor2: new (name: string, alt: string | null, members: unknown[]) => unknown };
+    FunctionSymbol: { $ctor16: new (name: string, parameterList: string, body: string, description: string | null) => unknown };
   };
   GlobalState: { Default: KGlobals };
   KustoCode: { ParseAndAnalyze(text: string, globals: KGlobals): KCode };
@@ -89,8 +90,8 @@ export function schemaFromPipeline(p: Pipeline): string {
 }
 
 const globalsCache = new Map<string, KGlobals>();
-function globalsFor(extra?: { table: string; schema: string }): KGlobals {
-  const key = extra ? `${extra.table}${extra.schema}` : '';
+function globalsFor(extra?: { table: string; schema: string }, listColumns: readonly string[] = []): KGlobals {
+  const key = (extra ? `${extra.table}${extra.schema}` : '') + '|' + listColumns.join(',');
   let g = globalsCache.get(key);
   if (!g) {
     const K = load();
@@ -99,7 +100,10 @@ function globalsFor(extra?: { table: string; schema: string }): KGlobals {
       ['_Im_NetworkSession', ASIM_NETWORK_SESSION_SCHEMA],
     ]);
     if (extra && !tables.has(extra.table)) tables.set(extra.table, extra.schema);
-    const members = [...tables].map(([n, s]) => new K.Symbols.TableSymbol.$ctor7(n, s, null));
+    const members: unknown[] = [...tables].map(([n, s]) => new K.Symbols.TableSymbol.$ctor7(n, s, null));
+    // Sentinel's watchlist accessor: SearchKey plus the columns our pipelines name.
+    const cols = [...new Set(['SearchKey', ...listColumns])].map((c) => `['${c}']:string`).join(', ');
+    members.push(new K.Symbols.FunctionSymbol.$ctor16('_GetWatchlist', '(watchlistAlias:string)', `{ datatable(${cols})[] }`, null));
     const db = new K.Symbols.DatabaseSymbol.$ctor2('SecurityInsights', null, members);
     g = K.GlobalState.Default.WithDatabase(db);
     globalsCache.set(key, g);
@@ -108,20 +112,30 @@ function globalsFor(extra?: { table: string; schema: string }): KGlobals {
 }
 
 /** Parses and analyses a query; returns every diagnostic (empty = valid for that schema). */
-export function kqlDiagnostics(query: string, pipeline?: Pipeline): KqlDiagnostic[] {
-  const K = load();
+function globalsForPipeline(pipeline?: Pipeline): KGlobals {
   const table = pipeline?.source.table;
-  const code = K.KustoCode.ParseAndAnalyze(query, globalsFor(table && pipeline ? { table, schema: schemaFromPipeline(pipeline) } : undefined));
+  const listCols = pipeline ? Object.values(pipeline.lists).map((l) => l.column) : [];
+  return globalsFor(table && pipeline ? { table, schema: schemaFromPipeline(pipeline) } : undefined, listCols);
+}
+
+export function kqlDiagnostics(query: string, pipeline?: Pipeline): KqlDiagnostic[] {
+  return kqlAnalyze(query, pipeline).diagnostics;
+}
+
+/** One parse + analysis: the diagnostics and the analysed tree (parsing is the costly part). */
+export function kqlAnalyze(query: string, pipeline?: Pipeline): { diagnostics: KqlDiagnostic[]; syntax: unknown } {
+  const K = load();
+  const code = K.KustoCode.ParseAndAnalyze(query, globalsForPipeline(pipeline));
   const list = code.GetDiagnostics();
   const out: KqlDiagnostic[] = [];
   for (let i = 0; i < list.Count; i++) {
     const d = list.getItem(i);
     out.push({ code: d.Code ?? '', severity: d.Severity ?? '', message: d.Message ?? '', start: d.Start, length: d.Length });
   }
-  return out;
+  return { diagnostics: out, syntax: code.Syntax };
 }
 
 /** The analysed syntax tree (for the test-only interpreter). */
-export function kqlParse(query: string): unknown {
-  return load().KustoCode.ParseAndAnalyze(query, globalsFor()).Syntax;
+export function kqlParse(query: string, pipeline?: Pipeline): unknown {
+  return load().KustoCode.ParseAndAnalyze(query, globalsForPipeline(pipeline)).Syntax;
 }
