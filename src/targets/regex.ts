@@ -301,8 +301,8 @@ class LuceneWriter {
  */
 function distributeAnchors(branches: Node[][], src: string): Node[][] {
   const out: Node[][] = [];
-  const hasBol = (alt: Node[][]) => alt.some((b) => b[0]?.t === 'bol' || (b[0]?.t === 'group' && hasBol(b[0].alt)));
-  const hasEol = (alt: Node[][]) => alt.some((b) => b[b.length - 1]?.t === 'eol' || (b[b.length - 1]?.t === 'group' && hasEol((b[b.length - 1] as { alt: Node[][] }).alt)));
+  const hasBol = (alt: Node[][]): boolean => alt.some((b) => b[0]?.t === 'bol' || (b[0]?.t === 'group' && hasBol(b[0].alt)));
+  const hasEol = (alt: Node[][]): boolean => alt.some((b) => b[b.length - 1]?.t === 'eol' || (b[b.length - 1]?.t === 'group' && hasEol((b[b.length - 1] as { alt: Node[][] }).alt)));
   const work = [...branches];
   while (work.length) {
     if (work.length + out.length > 256) throw fail(src, 'expands to too many alternatives to translate for Lucene');
