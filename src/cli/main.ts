@@ -19,19 +19,20 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const target = name === 'help' ? rest[0] : undefined;
-    const cmd = target ? commands.find((c) => c.name === target) : undefined;
-    io.stdout(cmd ? cmd.help : mainHelp());
+    const entry = target ? commands.find((c) => c.name === target) : undefined;
+    io.stdout(entry ? (await entry.load()).help : mainHelp());
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') {
     io.stdout('0.1.0\n');
     return 0;
   }
-  const cmd = commands.find((c) => c.name === name);
-  if (!cmd) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`dac: unknown command '${name}'\n\n${mainHelp()}`);
     return 2;
   }
+  const cmd = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(cmd.help);
     return 0;

@@ -111,6 +111,15 @@ describe('dac validate', () => {
     }
   });
 
+  it('the lazy registry names each command as the command itself does', async () => {
+    const { commands } = await import('../../src/cli/commands/index.js');
+    for (const entry of commands) {
+      const cmd = await entry.load();
+      expect(cmd.name).toBe(entry.name);
+      expect(cmd.summary).toBe(entry.summary);
+    }
+  });
+
   it('reports a missing ATT&CK catalogue once, visibly', async () => {
     const dir = workspace();
     writeFileSync(join(dir, 'rules', 'tagged.yml'), GOOD.replace('Good rule', 'Tagged') + 'tags: [attack.t1071]\n');
