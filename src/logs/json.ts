@@ -425,5 +425,38 @@ function fromFlat(o: Obj, nxlog: boolean): Record<string, FieldValue> {
     const v = o[k];
     set(fields, k, isObj(v) || Array.isArray(v) ? safeStringify(v) : val(v));
   }
+  if (looksNx) fillFromSysmonMessage(fields, val);
   return fields;
+}
+
+/**
+ * NXLog drops empty EventData values and, in older versions, lets the System `ProcessID` shadow
+ * Sysmon's EventData `ProcessId`. Sysmon's rendered Message holds every EventData field as
+ * `Name: value` lines, so fields that are missing are filled from it (never overriding).
+ */
+function fillFromSysmonMessage(fields: Record<string, FieldValue>, val: (v: unknown) => unknown): void {
+  const msg = fields['Message'];
+  const prov = fields['Provider_Name'];
+  if (typeof msg !== 'string' || typeof prov !== 'string' || !prov.includes('Sysmon') || msg.length > 1_000_000) return;
+  let i = msg.indexOf('\n');
+  while (i >= 0 && i < msg.length) {
+    const nl = msg.indexOf('\n', i + 1);
+    const end = nl < 0 ? msg.length : nl;
+    const line = msg.slice(i + 1, end > i + 1 && msg.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    const colon = line.indexOf(': ');
+    const name = colon > 0 ? line.slice(0, colon) : line.endsWith(':') ? line.slice(0, -1) : '';
+    if (name !== '' && isIdent(name) && !(name in fields)) {
+      set(fields, name, val(colon > 0 ? line.slice(colon + 2) : ''));
+    }
+    i = nl;
+  }
+}
+
+function isIdent(s: string): boolean {
+  if (s.length > 64) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57 && i > 0) || c === 95)) return false;
+  }
+  return true;
 }
