@@ -32,14 +32,18 @@ export class EsqlCompiler extends ExprCompiler {
   protected readonly tokens: Tokens = {
     and: ' AND ',
     or: ' OR ',
-    not: (s) => `NOT (${s})`,
+    // ES|QL is three-valued: NOT of a test on a missing field is null (row dropped), while the
+    // engine says true. COALESCE at the NOT boundary makes the negated subtree two-valued
+    // (every nested NOT is coalesced too, so inside it null can only mean false).
+    not: (s) => `NOT COALESCE(${s}, false)`,
     group: (s) => `(${s})`,
     true: 'true',
     false: 'false',
   };
 
-  private guard(text: string, neg: boolean): string {
-    return neg ? `COALESCE(${text}, false)` : text;
+  /** Null-safety is handled once at each NOT (see tokens.not). */
+  private guard(text: string, _neg: boolean): string {
+    return text;
   }
 
   private str(f: TField, lower: boolean): string {

@@ -98,7 +98,7 @@ export class KqlCompiler extends ExprCompiler {
   }
 
   protected exists(f: TField, e: ExistsNode): string {
-    return e.exists ? this.present(f) : `not(${this.present(f)})`;
+    return e.exists ? this.present(f) : this.isNull(f, { type: 'null', field: e.field });
   }
 
   protected isNull(f: TField, _e: NullNode): string {
