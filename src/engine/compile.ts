@@ -10,7 +10,7 @@
 import type { Expr, LeafExpr, StringPattern } from '../ir/types.js';
 import type { EvalContext } from './context.js';
 import { fold } from './fold.js';
-import { compileCidr } from './ip.js';
+import { anyCidr, compileCidr } from './ip.js';
 import { compilePattern, patternShape, type TextTest } from './pattern.js';
 import { compileRegex } from './regex.js';
 import { fieldScalar, valueNumber } from './text.js';
@@ -24,7 +24,13 @@ interface MultiMatch {
   readonly cased: boolean;
   readonly patterns: readonly StringPattern[];
 }
-type LeafSpec = LeafExpr | MultiMatch;
+/** OR of several `|cidr` on one field: the address is parsed once. */
+interface MultiCidr {
+  readonly type: 'multicidr';
+  readonly field: string;
+  readonly nets: ReadonlyArray<{ readonly cidr: string; readonly version: 4 | 6; readonly network: string; readonly prefix: number }>;
+}
+type LeafSpec = LeafExpr | MultiMatch | MultiCidr;
 
 type Node =
   | { readonly t: 'and' | 'or'; readonly c: readonly Node[]; readonly cost: number }
@@ -48,6 +54,8 @@ function leafCost(s: LeafSpec): number {
     case 'cidr':
     case 'fieldref':
       return 4;
+    case 'multicidr':
+      return 4 + s.nets.length / 8;
     case 'timepart':
       return 6;
     case 'regex':
@@ -104,7 +112,15 @@ export function normalise(e: Expr): Node {
 function mergeMatches(children: Node[]): Node[] {
   const groups = new Map<string, { field: string; cased: boolean; patterns: StringPattern[] }>();
   const rest: Node[] = [];
+  const cidrs = new Map<string, MultiCidr['nets'][number][]>();
   for (const n of children) {
+    if (n.t === 'leaf' && (n.spec.type === 'cidr' || n.spec.type === 'multicidr')) {
+      let l = cidrs.get(n.spec.field);
+      if (!l) cidrs.set(n.spec.field, (l = []));
+      if (n.spec.type === 'cidr') l.push({ cidr: n.spec.cidr, version: n.spec.version, network: n.spec.network, prefix: n.spec.prefix });
+      else l.push(...n.spec.nets);
+      continue;
+    }
     if (n.t === 'leaf' && (n.spec.type === 'match' || n.spec.type === 'multi')) {
       const k = `${n.spec.cased ? 'c' : 'i'}:${n.spec.field}`;
       let g = groups.get(k);
@@ -112,6 +128,10 @@ function mergeMatches(children: Node[]): Node[] {
       if (n.spec.type === 'match') g.patterns.push(n.spec.pattern);
       else g.patterns.push(...n.spec.patterns);
     } else rest.push(n);
+  }
+  for (const [field, nets] of cidrs) {
+    if (nets.length === 1) rest.push(leaf({ type: 'cidr', field, ...nets[0]! }));
+    else rest.push(leaf({ type: 'multicidr', field, nets }));
   }
   for (const g of groups.values()) {
     if (g.patterns.length === 1) {
@@ -273,6 +293,20 @@ export class ExprCompiler {
           return t !== undefined && test(t);
         };
       }
+      case 'multicidr': {
+        for (const n of s.nets) {
+          if (!compileCidr(n.version, n.network, n.prefix)) {
+            errors.push({ construct: `${s.field}|cidr`, message: `network '${n.cidr}' is not a valid IPv${n.version} CIDR` });
+          }
+        }
+        const any = anyCidr(s.nets);
+        const slot = this.slot(s.field);
+        const f = s.field;
+        return (c) => {
+          const t = c.text(slot, f);
+          return t !== undefined && any(t);
+        };
+      }
       case 'compare': {
         const f = s.field;
         const v = s.value;
@@ -375,8 +409,7 @@ function numericOp(op: 'lt' | 'lte' | 'gt' | 'gte'): (a: number, b: number) => b
 
 /**
  * Many patterns on one field (a Sigma value list): equality through one Set; prefixes and
- * suffixes grouped by length, so each distinct length costs one slice and one Set lookup;
- * the rest tested one by one.
+ * suffixes through `affixIndex`; the rest tested one by one.
  */
 export function compileMulti(patterns: readonly StringPattern[], cased: boolean): TextTest {
   const eq = new Set<string>();
@@ -410,28 +443,60 @@ export function compileMulti(patterns: readonly StringPattern[], cased: boolean)
     }
   }
   if (all) return () => true;
-  const pre = [...prefix.entries()].sort((a, b) => a[0] - b[0]);
-  const suf = [...suffix.entries()].sort((a, b) => a[0] - b[0]);
-  const preLens = pre.map((e) => e[0]);
-  const preSets = pre.map((e) => e[1]);
-  const sufLens = suf.map((e) => e[0]);
-  const sufSets = suf.map((e) => e[1]);
+  const pre = affixIndex([...prefix.values()].flatMap((x) => [...x]), false);
+  const suf = affixIndex([...suffix.values()].flatMap((x) => [...x]), true);
   const hasEq = eq.size > 0;
   return (s) => {
     if (hasEq && eq.has(s)) return true;
-    const n = s.length;
-    for (let i = 0; i < sufLens.length; i++) {
-      const l = sufLens[i]!;
-      if (l > n) break;
-      if (sufSets[i]!.has(l === 0 ? '' : s.slice(n - l))) return true;
-    }
-    for (let i = 0; i < preLens.length; i++) {
-      const l = preLens[i]!;
-      if (l > n) break;
-      if (preSets[i]!.has(s.slice(0, l))) return true;
-    }
+    if (suf !== undefined && suf(s)) return true;
+    if (pre !== undefined && pre(s)) return true;
     for (let i = 0; i < contains.length; i++) if (s.includes(contains[i]!)) return true;
     for (let i = 0; i < general.length; i++) if (general[i]!(s)) return true;
+    return false;
+  };
+}
+
+/**
+ * Many prefixes (or suffixes) without allocating: pick the character position (counted from
+ * the start, or from the end for suffixes, within the shortest pattern) that best separates the
+ * patterns, bucket patterns by that character, and per value test only its bucket with
+ * startsWith/endsWith.
+ */
+function affixIndex(pats: readonly string[], fromEnd: boolean): TextTest | undefined {
+  if (pats.length === 0) return undefined;
+  const minLen = Math.min(...pats.map((p) => p.length));
+  if (minLen === 0) return () => true;
+  let bestOffset = 1;
+  let bestDistinct = 0;
+  for (let o = 1; o <= Math.min(minLen, 16); o++) {
+    const distinct = new Set(pats.map((p) => p.charCodeAt(fromEnd ? p.length - o : o - 1))).size;
+    if (distinct > bestDistinct) {
+      bestDistinct = distinct;
+      bestOffset = o;
+    }
+  }
+  const o = bestOffset;
+  const buckets = new Map<number, string[]>();
+  for (const p of pats) {
+    const code = p.charCodeAt(fromEnd ? p.length - o : o - 1);
+    let b = buckets.get(code);
+    if (!b) buckets.set(code, (b = []));
+    b.push(p);
+  }
+  if (fromEnd) {
+    return (s) => {
+      if (s.length < minLen) return false;
+      const b = buckets.get(s.charCodeAt(s.length - o));
+      if (b === undefined) return false;
+      for (let i = 0; i < b.length; i++) if (s.endsWith(b[i]!)) return true;
+      return false;
+    };
+  }
+  return (s) => {
+    if (s.length < minLen) return false;
+    const b = buckets.get(s.charCodeAt(o - 1));
+    if (b === undefined) return false;
+    for (let i = 0; i < b.length; i++) if (s.startsWith(b[i]!)) return true;
     return false;
   };
 }

@@ -106,6 +106,7 @@ export function createEvaluator(rs: RuleSet): Evaluator {
   let lastChannel: string | undefined;
   let lastChannelFolded = '';
   let finished: readonly CorrelationMatch[] | undefined;
+  const scratch: string[] = [];
 
   /** Add one occurrence (an event, or a match of an inner correlation) to a correlation. */
   function feed(ci: number, input: number, time: number | undefined, get: (f: string) => unknown, events: readonly CanonicalEvent[], weight: number): void {
@@ -116,7 +117,6 @@ export function createEvaluator(rs: RuleSet): Evaluator {
     const c = rs.correlations[ci]!;
     const r = c.rule;
     const fields = c.groupFields[input]!;
-    const group: Record<string, string> = {};
     let groupKey = '';
     for (let g = 0; g < fields.length; g++) {
       const t = valueText(get(fields[g]!));
@@ -124,8 +124,8 @@ export function createEvaluator(rs: RuleSet): Evaluator {
         stats.ungrouped++;
         return;
       }
-      group[c.groupBy[g]!] = t;
       groupKey += (g ? SEP : '') + t;
+      scratch[g] = t;
     }
     const span = r.timespanMs;
     const start = Math.floor(time / span) * span;
@@ -133,6 +133,8 @@ export function createEvaluator(rs: RuleSet): Evaluator {
     const m = state[ci]!;
     let w = m.get(k);
     if (!w) {
+      const group: Record<string, string> = {};
+      c.groupBy.forEach((name, g) => (group[name] = scratch[g]!));
       w = { start, group, groupKey, count: 0, events: [], sum: 0, n: 0 };
       if (r.type === 'value_count') w.values = new Set();
       if (r.type === 'value_percentile' || r.type === 'value_median') w.nums = [];
@@ -194,31 +196,41 @@ export function createEvaluator(rs: RuleSet): Evaluator {
       lastChannel = chanRaw;
       lastChannelFolded = chanRaw === undefined ? '' : fold(chanRaw);
     }
-    let selected = false;
-    let out: DetectionMatch[] | undefined;
-    const run = (list: readonly number[]): void => {
-      for (let i = 0; i < list.length; i++) {
-        const di = list[i]!;
-        const chans = rs.channels[di];
-        if (chans && chanRaw !== undefined && !chans.has(lastChannelFolded)) continue;
-        selected = true;
-        const d = rs.detections[di]!;
-        let hit = false;
-        try {
-          hit = d.test(ctx);
-        } catch {
-          hit = false; // never throw on event content
-        }
-        if (!hit) continue;
-        stats.matchesByRule.set(d.key, (stats.matchesByRule.get(d.key) ?? 0) + 1);
-        (out ??= []).push({ kind: 'detection', rule: d.rule, ruleKey: d.key, event, emit: d.emit });
-        for (const [ci, input] of d.feeds) feed(ci, input, event.time, (f) => fieldScalar(fields, f), [event], 1);
+    sel = false;
+    out = undefined;
+    if (byId) run(byId, chanRaw !== undefined, event);
+    if (rs.anyEventId.length) run(rs.anyEventId, chanRaw !== undefined, event);
+    if (!sel) stats.skipped++;
+    const result = out ?? EMPTY;
+    out = undefined;
+    return result;
+  }
+
+  // Per-event scratch (push is not re-entrant), kept outside to avoid a closure per event.
+  let sel = false;
+  let out: DetectionMatch[] | undefined;
+  function run(list: readonly number[], hasChannel: boolean, event: CanonicalEvent): void {
+    for (let i = 0; i < list.length; i++) {
+      const di = list[i]!;
+      const chans = rs.channels[di];
+      if (chans && hasChannel && !chans.has(lastChannelFolded)) continue;
+      sel = true;
+      const d = rs.detections[di]!;
+      let hit = false;
+      try {
+        hit = d.test(ctx);
+      } catch {
+        hit = false; // never throw on event content
       }
-    };
-    if (byId) run(byId);
-    if (rs.anyEventId.length) run(rs.anyEventId);
-    if (!selected) stats.skipped++;
-    return out ?? EMPTY;
+      if (!hit) continue;
+      stats.matchesByRule.set(d.key, (stats.matchesByRule.get(d.key) ?? 0) + 1);
+      (out ??= []).push({ kind: 'detection', rule: d.rule, ruleKey: d.key, event, emit: d.emit });
+      if (d.feeds.length) {
+        const fields = event.fields;
+        const get = (f: string): unknown => fieldScalar(fields, f);
+        for (const [ci, input] of d.feeds) feed(ci, input, event.time, get, [event], 1);
+      }
+    }
   }
 
   function close(ci: number): CorrelationMatch[] {

@@ -99,3 +99,41 @@ export function compileCidr(version: 4 | 6, network: string, prefix: number): Ci
     return rest === 0 || (ip[full]! & mask) === (net[full]! & mask);
   };
 }
+
+/** One test for many networks: the address text is parsed once, then compared numerically. */
+export function anyCidr(nets: ReadonlyArray<{ readonly version: 4 | 6; readonly network: string; readonly prefix: number }>): CidrTest {
+  const v4: Array<[number, number]> = [];
+  const v6: Array<{ net: Uint16Array; full: number; mask: number }> = [];
+  for (const n of nets) {
+    if (n.version === 4) {
+      const net = parseIPv4(n.network);
+      if (net === undefined || !(n.prefix >= 0 && n.prefix <= 32)) continue;
+      const size = 2 ** (32 - n.prefix);
+      const lo = Math.floor(net / size) * size;
+      v4.push([lo, lo + size - 1]);
+    } else {
+      const net = parseIPv6(n.network);
+      if (net === undefined || !(n.prefix >= 0 && n.prefix <= 128)) continue;
+      const rest = n.prefix % 16;
+      v6.push({ net, full: Math.floor(n.prefix / 16), mask: rest === 0 ? 0 : (0xffff << (16 - rest)) & 0xffff });
+    }
+  }
+  return (text) => {
+    if (v4.length) {
+      const ip = parseIPv4(text);
+      if (ip !== undefined) {
+        for (const [lo, hi] of v4) if (ip >= lo && ip <= hi) return true;
+        return false;
+      }
+    }
+    if (v6.length) {
+      const ip = parseIPv6(text);
+      if (ip === undefined) return false;
+      outer: for (const { net, full, mask } of v6) {
+        for (let i = 0; i < full; i++) if (ip[i] !== net[i]) continue outer;
+        if (mask === 0 || (ip[full]! & mask) === (net[full]! & mask)) return true;
+      }
+    }
+    return false;
+  };
+}

@@ -54,8 +54,8 @@ export function processGuid(computer: string, image: string, pid: number): strin
 }
 
 function guid(rng: Rng): string {
-  const h = (n: number): string => Array.from({ length: n }, () => rng.int(0, 15).toString(16)).join('');
-  return `{${h(8)}-${h(4)}-${h(4)}-${h(4)}-${h(12)}}`.toUpperCase();
+  const h = (n: number): string => rng.int(0, 16 ** n - 1).toString(16).padStart(n, '0');
+  return `{${h(8)}-${h(4)}-${h(4)}-${h(4)}-${h(6)}${h(6)}}`.toUpperCase();
 }
 
 /** Build one canonical Sysmon 3 event. */
