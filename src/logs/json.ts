@@ -42,7 +42,22 @@ export function getPath(o: unknown, path: string): unknown {
   return getSegs(o, path.split('.'), 0);
 }
 
-function getSegs(o: unknown, segs: string[], i: number): unknown {
+/** Nested-only lookup (no dotted keys): the fast path for documents without dots in keys. */
+function getNested(o: unknown, segs: readonly string[]): unknown {
+  let x = o;
+  for (const s of segs) {
+    if (!isObj(x) || !has(x, s)) return undefined;
+    x = x[s];
+  }
+  return x;
+}
+
+function hasDottedKeys(o: Obj): boolean {
+  for (const k in o) if (k.includes('.')) return true;
+  return false;
+}
+
+function getSegs(o: unknown, segs: readonly string[], i: number): unknown {
   if (i === segs.length) return o;
   if (!isObj(o)) return undefined;
   for (let j = segs.length; j > i; j--) {
@@ -98,7 +113,7 @@ function unwrap(rec: unknown): unknown {
 export function expandJsonValue(v: unknown): unknown[] {
   if (Array.isArray(v)) return v;
   if (isObj(v)) {
-    const hits = getPath(v, 'hits.hits');
+    const hits = isObj(v['hits']) ? v['hits']['hits'] : undefined;
     if (Array.isArray(hits)) return hits;
     if (Array.isArray(v['results']) && !has(v, 'EventID')) return v['results'];
     const tables = v['tables'];
@@ -292,35 +307,45 @@ const ECS_TO_SYSMON: ReadonlyArray<readonly [string, string]> = [
   ['dns.question.name', 'QueryName'], ['file.path', 'TargetFilename'],
 ];
 
+const ECS_SYSTEM_SEGS = ECS_SYSTEM.map(([p, n]) => [p.split('.'), n] as const);
+const ECS_TO_SYSMON_SEGS = ECS_TO_SYSMON.map(([p, n]) => [p.split('.'), n] as const);
+
 function fromEcs(o: Obj): Record<string, FieldValue> {
   const fields = newFields();
-  const ed = getPath(o, 'winlog.event_data');
+  const dotted = hasDottedKeys(o) || (isObj(o['winlog']) && hasDottedKeys(o['winlog']));
+  const get = (segs: readonly string[]): unknown => (dotted ? getSegs(o, segs, 0) : getNested(o, segs));
+  const getPath = (path: string): unknown => get(path.split('.'));
+  const ed = getPath('winlog.event_data');
   if (isObj(ed)) for (const k in ed) set(fields, k, nullToEmpty(ed[k]));
-  for (const k in o) {
-    if (k.startsWith('winlog.event_data.')) set(fields, k.slice(18), nullToEmpty(o[k]));
+  if (dotted) {
+    for (const k in o) {
+      if (k.startsWith('winlog.event_data.')) set(fields, k.slice(18), nullToEmpty(o[k]));
+    }
   }
-  for (const [path, name] of ECS_SYSTEM) {
-    let v = getPath(o, path);
+  for (const [segs, name] of ECS_SYSTEM_SEGS) {
+    if (name in fields) continue;
+    let v = get(segs);
     if (Array.isArray(v)) v = v.length === 1 ? v[0] : v.join(', ');
     if (v !== undefined && v !== null) set(fields, name, v);
   }
-  const ud = getPath(o, 'winlog.user_data');
+  const ud = getPath('winlog.user_data');
   if (isObj(ud)) flattenObject(ud, fields, 'UserData');
-  for (const [path, name] of ECS_TO_SYSMON) {
-    const v = getPath(o, path);
+  for (const [segs, name] of ECS_TO_SYSMON_SEGS) {
+    if (name in fields) continue;
+    const v = get(segs);
     if (v !== undefined && v !== null && !isObj(v)) set(fields, name, Array.isArray(v) ? v.join(', ') : v);
   }
   if (!('User' in fields)) {
-    const un = getPath(o, 'user.name');
-    const ud2 = getPath(o, 'user.domain');
+    const un = getPath('user.name');
+    const ud2 = getPath('user.domain');
     if (typeof un === 'string') fields['User'] = typeof ud2 === 'string' && ud2 !== '' ? `${ud2}\\${un}` : un;
   }
   if (!('Initiated' in fields)) {
-    const d = getPath(o, 'network.direction');
+    const d = getPath('network.direction');
     if (d === 'egress' || d === 'outbound') fields['Initiated'] = true;
     else if (d === 'ingress' || d === 'inbound') fields['Initiated'] = false;
   }
-  const nt = getPath(o, 'network.type');
+  const nt = getPath('network.type');
   if (nt === 'ipv4' || nt === 'ipv6') {
     set(fields, 'SourceIsIpv6', nt === 'ipv6');
     set(fields, 'DestinationIsIpv6', nt === 'ipv6');
