@@ -13,6 +13,8 @@ import { compileRules, createEvaluator, type EngineProblem, type RuleSet } from 
 import { readEvents, type ReadError } from '../logs/read.js';
 import type { LogFormat } from '../logs/detect.js';
 import type { Finding, LoadOptions } from '../sigma/api.js';
+import type { CanonicalEvent } from '../logs/event.js';
+import { deriveFilter, passesFilter } from '../sysmon-config/index.js';
 import { loadRulePaths } from '../sigma/index.js';
 
 export interface FixtureResult {
@@ -51,6 +53,8 @@ export interface RuleTestOptions {
 
 interface Counts {
   readonly byRule: Map<string, number>;
+  /** Events each rule matched (for correlations: the contributing events kept by the engine). */
+  readonly matched: Map<string, CanonicalEvent[]>;
   readonly events: number;
   readonly errors: ReadError[];
 }
@@ -61,20 +65,32 @@ const keyOf = (r: Rule): string => r.id ?? r.name ?? r.title;
 async function evaluate(rs: RuleSet, files: readonly string[], format?: string): Promise<Counts> {
   const ev = createEvaluator(rs);
   const byRule = new Map<string, number>();
+  const matched = new Map<string, CanonicalEvent[]>();
+  const keep = (key: string, evs: readonly CanonicalEvent[]): void => {
+    const list = matched.get(key);
+    if (list) list.push(...evs);
+    else matched.set(key, [...evs]);
+  };
   const errors: ReadError[] = [];
   let events = 0;
   for (const f of files) {
     try {
       for await (const e of readEvents(f, { ...(format ? { format: format as LogFormat } : {}), onError: (x) => errors.push(x) })) {
         events++;
-        for (const m of ev.push(e)) byRule.set(m.ruleKey, (byRule.get(m.ruleKey) ?? 0) + 1);
+        for (const m of ev.push(e)) {
+          byRule.set(m.ruleKey, (byRule.get(m.ruleKey) ?? 0) + 1);
+          keep(m.ruleKey, [m.event]);
+        }
       }
     } catch (e) {
       errors.push({ file: f, message: e instanceof Error ? e.message : String(e) });
     }
   }
-  for (const m of ev.finish()) byRule.set(m.ruleKey, (byRule.get(m.ruleKey) ?? 0) + 1);
-  return { byRule, events, errors };
+  for (const m of ev.finish()) {
+    byRule.set(m.ruleKey, (byRule.get(m.ruleKey) ?? 0) + 1);
+    keep(m.ruleKey, m.events);
+  }
+  return { byRule, matched, events, errors };
 }
 
 function listLogFiles(path: string): string[] {
@@ -104,6 +120,18 @@ export async function runRuleTests(opts: RuleTestOptions): Promise<RuleTestRepor
   const selected = loaded.rules.filter(
     (r) => r.kind !== 'filter' && (!opts.only || keyOf(r).includes(opts.only) || r.title.includes(opts.only)),
   );
+  const byKey = new Map(loaded.rules.map((r) => [keyOf(r), r] as const));
+  /** The rule with the base rules it needs (correlations reach theirs recursively). */
+  const withBases = (r: Rule, acc: Set<Rule> = new Set()): Set<Rule> => {
+    if (acc.has(r)) return acc;
+    acc.add(r);
+    if (r.kind === 'correlation') for (const k of r.rules) {
+      const b = byKey.get(k);
+      if (b) withBases(b, acc);
+    }
+    return acc;
+  };
+  const filterFor = (r: Rule): ReturnType<typeof deriveFilter> => deriveFilter([...withBases(r)]);
   // Base rules of correlations are proven through the correlation's fixtures.
   const baseRules = new Set(loaded.rules.flatMap((r) => (r.kind === 'correlation' ? r.rules : [])));
   for (const r of selected) {
@@ -136,6 +164,20 @@ export async function runRuleTests(opts: RuleTestOptions): Promise<RuleTestRepor
         pass: actual === fx.expect && !error,
         ...(error ? { error } : {}),
       });
+      // The Sysmon config `dac sysmon-config` derives for this rule must keep what it matched.
+      if (fx.expect > 0) {
+        const filter = filterFor(r);
+        const hit = counts.matched.get(key) ?? [];
+        const kept = hit.filter((e) => passesFilter(filter, e)).length;
+        results.push({
+          ...base,
+          fixture: `[sysmon-config${filter.collectAll ? ', collects all' : ''}] ${rel(path)}`,
+          expected: hit.length,
+          actual: kept,
+          pass: kept === hit.length,
+          ...(kept === hit.length ? {} : { error: `the derived Sysmon filter drops ${hit.length - kept} matched event(s)` }),
+        });
+      }
     }
   }
   let baselineFiles: string[] = [];

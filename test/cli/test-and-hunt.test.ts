@@ -142,9 +142,11 @@ describe('dac test', () => {
     expect(out).toMatch(/PowerShell to a public address\s+fx\/positive\.jsonl\s+2\s+2\s+PASS/);
     expect(out).toMatch(/Many connections to one port\s+fx\/burst\.jsonl\s+1\s+1\s+PASS/);
     expect(out).toMatch(/PowerShell to a public address\s+baseline\s+0\s+0\s+PASS/);
-    expect(out.trim().split('\n').pop()).toBe('7 passed, 0 failed') // 4 fixtures + baseline for 3 rules (the base rule too);
+    expect(out).toMatch(/PowerShell to a public address\s+\[sysmon-config\] fx\/positive\.jsonl\s+2\s+2\s+PASS/);
+    // 4 fixtures + 2 Sysmon-config checks of positive fixtures + baseline for 3 rules (the base rule too)
+    expect(out.trim().split('\n').pop()).toBe('9 passed, 0 failed');
     const junit = readFileSync(join(dir, 'out.xml'), 'utf8');
-    expect(junit).toContain('<testsuites name="dac test" tests="7" failures="0"');
+    expect(junit).toContain('<testsuites name="dac test" tests="9" failures="0"');
     expect(junit).toContain('<testcase classname="11111111-2222-4333-8444-555555555555" name="fx/positive.jsonl (expect 2)"/>');
   });
 
@@ -154,7 +156,7 @@ describe('dac test', () => {
     const c = capture(dir);
     expect(await main(['test', 'rules', '--junit', 'out.xml'], c.io)).toBe(1);
     expect(c.out()).toMatch(/fx\/positive\.jsonl\s+3\s+2\s+FAIL/);
-    expect(c.out().trim().split('\n').pop()).toBe('3 passed, 1 failed');
+    expect(c.out().trim().split('\n').pop()).toBe('4 passed, 1 failed');
     expect(readFileSync(join(dir, 'out.xml'), 'utf8')).toContain('<failure message="expected 3 match(es), got 2">');
   });
 
