@@ -156,7 +156,7 @@ describe('dac test', () => {
     const c = capture(dir);
     expect(await main(['test', 'rules', '--junit', 'out.xml'], c.io)).toBe(1);
     expect(c.out()).toMatch(/fx\/positive\.jsonl\s+3\s+2\s+FAIL/);
-    expect(c.out().trim().split('\n').pop()).toBe('4 passed, 1 failed');
+    expect(c.out().trim().split('\n').pop()).toBe('5 passed, 1 failed');
     expect(readFileSync(join(dir, 'out.xml'), 'utf8')).toContain('<failure message="expected 3 match(es), got 2">');
   });
 
