@@ -14,7 +14,7 @@
  * fields.ts. Nested values of unknown keys become their JSON text.
  */
 import type { FieldValue } from './event.js';
-import { eventTime, newFields, safeStringify, typeJsonValue } from './fields.js';
+import { eventTime, fieldKind, newFields, safeStringify, typeByKind, typeJsonValue, type FieldKind } from './fields.js';
 import { eventFieldsFromTree, findElement, parseEventXml, parseXmlTree, readEventData, type XNode } from './xml.js';
 
 export type JsonShape = 'ecs' | 'nxlog' | 'evtx-dump' | 'splunk' | 'sentinel';
@@ -415,42 +415,60 @@ function hasZone(s: string): boolean {
   return z === 'Z' || z === 'z' || s.length > 6 && (s[s.length - 6] === '+' || s[s.length - 6] === '-');
 }
 
+/** Per key name: canonical name (null = dropped envelope key) and type kind. Cached, bounded. */
+interface KeyPlan { to: string | null; kind: FieldKind; rename: boolean }
+const NX_RENAME_MAP: ReadonlyMap<string, string> = new Map(NXLOG_RENAMES);
+const keyPlans = [new Map<string, KeyPlan>(), new Map<string, KeyPlan>()];
+
+function keyPlan(k: string, nx: boolean): KeyPlan {
+  const cache = keyPlans[nx ? 1 : 0]!;
+  let p = cache.get(k);
+  if (p) return p;
+  const ren = nx ? NX_RENAME_MAP.get(k) : undefined;
+  const to = nx && NXLOG_ENVELOPE.has(k) ? null : ren ?? k;
+  p = { to, kind: to === null ? 0 : fieldKind(to), rename: ren !== undefined };
+  if (cache.size < 10000) cache.set(k, p);
+  return p;
+}
+
 function fromFlat(o: Obj, nxlog: boolean): Record<string, FieldValue> {
   const fields = newFields();
-  const looksNx = nxlog && (has(o, 'SourceModuleType') || has(o, 'EventReceivedTime') || has(o, 'Hostname') ||
+  const nx = nxlog && (has(o, 'SourceModuleType') || has(o, 'EventReceivedTime') || has(o, 'Hostname') ||
     has(o, 'SourceName') || has(o, 'RecordNumber'));
-  const val = (v: unknown): unknown => (looksNx && v === '-' ? '' : v);
-  const skip = new Set<string>();
-  if (looksNx) {
-    for (const [from, to] of NXLOG_RENAMES) {
-      if (has(o, from) && !has(o, to)) {
-        set(fields, to, val(o[from]));
-        skip.add(from);
-      } else if (has(o, from) && from === 'OpcodeValue') {
-        skip.add('Opcode');
-        set(fields, 'Opcode', o[from]);
-        skip.add(from);
-      }
-    }
+  if (nx) {
     // NXLog writes Keywords as a signed 64-bit number; Windows shows it as 0x-hex.
     const kw = o['Keywords'];
     if (typeof kw === 'number' && Number.isInteger(kw)) {
-      set(fields, 'Keywords', `0x${BigInt.asUintN(64, BigInt(kw)).toString(16).padStart(16, '0')}`);
-      skip.add('Keywords');
+      fields['Keywords'] = `0x${BigInt.asUintN(64, BigInt(kw)).toString(16).padStart(16, '0')}`;
     }
     // EventTime is local time without a zone in real NXLog output; only a zoned one is usable.
     const et = o['EventTime'];
     if (typeof et === 'string' && hasZone(et) && !has(o, 'TimeCreated')) {
-      set(fields, 'TimeCreated', et);
-      skip.add('EventTime');
+      fields['TimeCreated'] = et;
+      fields['EventTime'] = null; // placeholder so the key loop skips it; removed below
     }
+    // OpcodeValue is the number; NXLog's Opcode is its display name.
+    if (has(o, 'OpcodeValue')) set(fields, 'Opcode', o['OpcodeValue']);
   }
   for (const k in o) {
-    if (skip.has(k) || (looksNx && NXLOG_ENVELOPE.has(k))) continue;
-    const v = o[k];
-    set(fields, k, isObj(v) || Array.isArray(v) ? safeStringify(v) : val(v));
+    const p = keyPlan(k, nx);
+    const to = p.to;
+    if (to === null || to in fields) continue;
+    if (p.rename && has(o, to)) {
+      // Both the NXLog name and the canonical one are present: keep this one under its own name.
+      if (!(k in fields)) fields[k] = typeJsonValue(k, o[k]);
+      continue;
+    }
+    let v = o[k];
+    if (nx && v === '-') v = '';
+    if (typeof v === 'string') fields[to] = typeByKind(p.kind, v);
+    else if (v === undefined) continue;
+    else fields[to] = isObj(v) || Array.isArray(v) ? safeStringify(v) : typeJsonValue(to, v);
   }
-  if (looksNx) fillFromSysmonMessage(fields, val);
+  if (nx) {
+    if (fields['EventTime'] === null) delete fields['EventTime'];
+    fillFromSysmonMessage(fields, (v) => (v === '-' ? '' : v));
+  }
   return fields;
 }
 

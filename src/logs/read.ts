@@ -7,6 +7,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { CanonicalEvent, EventSource, FieldValue } from './event.js';
 import { evtxItems } from './evtx.js';
@@ -111,13 +112,19 @@ async function sniff(bytes: AsyncGenerator<Buffer>): Promise<{ head: Buffer; all
   return { head: head.subarray(0, SNIFF_BYTES), all: all() };
 }
 
+/** Bytes → text. StringDecoder (not TextDecoder): several times faster on Node 20. */
 async function* decodeText(bytes: AsyncIterable<Buffer>, encoding: 'utf-8' | 'utf-16le'): AsyncGenerator<string> {
-  const dec = new TextDecoder(encoding, { fatal: false, ignoreBOM: false });
+  const dec = new StringDecoder(encoding === 'utf-8' ? 'utf8' : 'utf16le');
+  let first = true;
   for await (const b of bytes) {
-    const s = dec.decode(b, { stream: true });
+    let s = dec.write(b);
+    if (first && s.length > 0) {
+      first = false;
+      if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+    }
     if (s.length > 0) yield s;
   }
-  const tail = dec.decode();
+  const tail = dec.end();
   if (tail.length > 0) yield tail;
 }
 
