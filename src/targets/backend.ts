@@ -176,8 +176,8 @@ export abstract class ExprCompiler {
   protected timepart(_f: TField, e: TimePartNode, _neg: boolean): string {
     throw unsupported(`|${e.part}`, `${this.target} has no timestamp-part comparison implemented`);
   }
-  protected keyword(_e: KeywordNode, _neg: boolean): string {
-    throw unsupported('keyword', `${this.target} cannot search every field of an event exactly like the engine does; use a field condition`);
+  protected keyword(e: KeywordNode, neg: boolean): string {
+    return this.expr(keywordExpansion(this.pipeline, e), neg);
   }
   protected keywordRegex(_e: KeywordRegexNode, _neg: boolean): string {
     throw unsupported('keyword |re', `${this.target} cannot regex-search every field of an event; use a field condition`);
@@ -229,6 +229,29 @@ export abstract class ExprCompiler {
     void lm;
     return this.expr({ type: 'or', children: e.children }, neg);
   }
+}
+
+/**
+ * A keyword (full-text term) as an OR over the fields the pipeline maps: the engine searches
+ * `*term*` in every value of the event. Fields that cannot hold the term are skipped exactly:
+ * an int field's text has only digits and '-', an ip field's only hex digits, ':', '.' and '%';
+ * fields behind a value map (Initiated → egress) hold other words in the target and are skipped.
+ * Scope (documented): System fields the pipeline does not map are not searched.
+ */
+export function keywordExpansion(p: Pipeline, e: KeywordNode): Expr {
+  const parts = e.pattern.parts;
+  const wrapped = [...(parts[0]?.kind === 'any' ? [] : [{ kind: 'any' as const }]), ...parts, ...(parts[parts.length - 1]?.kind === 'any' ? [] : [{ kind: 'any' as const }])];
+  const text = parts.map((x) => (x.kind === 'lit' ? x.text : '')).join('');
+  const children: Expr[] = [];
+  for (const [sysmon, m] of Object.entries(p.fields)) {
+    if (!('to' in m) || p.values[sysmon]) continue;
+    const types = m.to.map((n) => p.types[n] ?? 'string');
+    if (types.every((t) => t === 'int') && /[^0-9-]/.test(text)) continue;
+    if (types.every((t) => t === 'ip') && /[^0-9a-fA-F:.%]/.test(text)) continue;
+    if (types.every((t) => t === 'time')) continue;
+    children.push({ type: 'match', field: sysmon, pattern: { parts: wrapped }, cased: e.cased, origin: 'string' });
+  }
+  return { type: 'or', children };
 }
 
 /** For list rendering: the exact, case-insensitive values of an OR over one field, if it is one. */

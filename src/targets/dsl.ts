@@ -9,7 +9,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { DetectionRule, Expr } from '../ir/types.js';
 import type { TargetId } from './api.js';
-import { ExprCompiler, type TField, type Tokens } from './backend.js';
+import { ExprCompiler, keywordExpansion, type TField, type Tokens } from './backend.js';
 import { ipPatternError, ipv4PrefixToCidr, patternToWildcard } from './ecs-common.js';
 import { TargetError, unsupported } from './errors.js';
 import type { Pipeline } from './pipeline.js';
@@ -57,8 +57,9 @@ export class DslCompiler {
       case 'const':
         return e.value ? { match_all: {} } : { match_none: {} };
       case 'keyword':
+        return this.query(keywordExpansion(this.pipeline, e));
       case 'keyword_regex':
-        throw unsupported('keyword', `${this.target} cannot search every field of an event exactly like the engine does; use a field condition`);
+        throw unsupported('keyword |re', `${this.target} cannot regex-search every field of an event; use a field condition`);
       default: {
         const fields = this.f.field(e.field);
         const qs = fields.map((t) => this.leaf(t, e));

@@ -21,7 +21,7 @@ export function ipv4PrefixToCidr(prefix: string): string | undefined {
 export function ipPatternError(field: string, what: string, target: string): TargetError {
   return new TargetError(
     'TypeMismatch',
-    `${target}: '${field}' is an ip field, which takes exact addresses and CIDR ranges only; '${what}' is neither (write it as |cidr)`,
+    `'${field}' is an ip field, which takes exact addresses and CIDR ranges only; '${what}' is neither (write it as |cidr)`,
     `pattern on ip field ${field}`,
   );
 }

@@ -10,7 +10,7 @@ import type { CidrNode, CompareNode, CorrelationRule, DetectionRule, ExistsNode,
 import type { CompileContext } from './api.js';
 import { ExprCompiler, type MatchLeaf, type TField, type Tokens } from './backend.js';
 import { OPS, baseRules, checkTemporalOrdered, groupKeys, refuseApproximate, spanSeconds, thresholds } from './correlation.js';
-import { esString, ipPatternError, ipv4PrefixToCidr, patternToWildcard } from './ecs-common.js';
+import { esString, ipv4PrefixToCidr, patternToWildcard } from './ecs-common.js';
 import { unsupported } from './errors.js';
 import { toLucene } from './regex.js';
 import { literalOf } from './patterns.js';
@@ -61,7 +61,7 @@ export class EsqlCompiler extends ExprCompiler {
       const cidr = s.kind === 'startswith' ? ipv4PrefixToCidr(s.text) : undefined;
       if (cidr) return this.guard(`CIDR_MATCH(${n}, ${esString(cidr)})`, neg);
       if (s.kind === 'anything') return `${n} IS NOT NULL`;
-      throw ipPatternError(f.name, s.kind, this.target);
+      // Other patterns test the address's text (TO_STRING), like the engine tests Sysmon's text.
     }
     const ci = !leaf.cased;
     const x = this.str(f, ci);

@@ -194,9 +194,21 @@ describe('fieldref', () => {
   });
 });
 
-describe('keywords are refused with a named error (no exact full-text equivalent)', () => {
-  const k: Expr = { type: 'keyword', pattern: { parts: [ANY, lit('evil'), ANY] }, cased: false };
-  it.each(TARGET_IDS)('%s', (t) => expect(err(k, t)).toBe('UnsupportedFeature'));
+describe('keywords search every mapped field (OR), skipping fields that cannot hold the term', () => {
+  const k: Expr = { type: 'keyword', pattern: { parts: [lit('evil')] }, cased: false };
+  it('kql', () => {
+    const s = q(k, 'sentinel');
+    expect(s).toContain('tostring(Image) contains @"evil"');
+    expect(s).toContain('tostring(DestinationHostname) contains @"evil"');
+    expect(q(k, 'sentinel-asim')).not.toContain('DstPortNumber');
+  });
+  it('spl', () => expect(q(k, 'splunk')).toContain('Image="*evil*" OR '));
+  it('eql / esql / dsl skip ip and int fields for a non-hex term', () => {
+    expect(q(k, 'elastic-eql')).not.toContain('destination.ip');
+    expect(q(k, 'elastic-esql')).toContain('LOCATE(TO_LOWER(process.executable), "evil") > 0');
+    expect(q(k, 'elastic-dsl')).toContain('"*evil*"');
+  });
+  it('keyword |re stays a named error', () => expect(err({ type: 'keyword_regex', regex: 'a+', flags: { i: false, m: false, s: false } }, 'sentinel')).toBe('UnsupportedFeature'));
 });
 
 describe('expansions arrive as ORs (base64offset, windash) and render as ORs', () => {
