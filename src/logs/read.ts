@@ -13,7 +13,7 @@ import type { CanonicalEvent, EventSource, FieldValue } from './event.js';
 import { evtxItems } from './evtx.js';
 import { eventTime } from './fields.js';
 import { expandJsonValue, normalizeJsonRecord, type JsonShape } from './json.js';
-import { JsonValueSplitter, LineSplitter, XmlEventSplitter, type Piece } from './split.js';
+import { ByteLineSplitter, JsonValueSplitter, LineSplitter, XmlEventSplitter, type Piece } from './split.js';
 import { parseEventXml, XmlError } from './xml.js';
 import { detectFormatFromBytes, type DetectedFormat, type LogFormat } from './detect.js';
 
@@ -168,8 +168,9 @@ export async function* readEvents(path: string, opts: ReadOptions = {}): AsyncGe
       fail({ file: path, message: 'cannot detect the log format (use --format)' });
       return;
     }
-    const text = decodeText(bytes, detected.encoding);
-    if (detected.format === 'xml') {
+    const utf8Lines = detected.format === 'json' && detected.jsonLayout === 'lines' && detected.encoding === 'utf-8';
+    const text = utf8Lines ? undefined : decodeText(bytes, detected.encoding);
+    if (detected.format === 'xml' && text) {
       const sp = new XmlEventSplitter();
       const onPiece = function* (p: Piece): Generator<CanonicalEvent> {
         if (p.kind === 'error') { fail({ file: path, line: p.line, message: p.message }); return; }
@@ -187,6 +188,7 @@ export async function* readEvents(path: string, opts: ReadOptions = {}): AsyncGe
     // JSON shapes
     const shape: JsonShape | undefined = detected.shape === 'json-auto' ? undefined : detected.shape;
     const sp = detected.jsonLayout === 'lines' ? new LineSplitter() : new JsonValueSplitter();
+    const bsp = new ByteLineSplitter();
     let recordNo = 0;
     const onPiece = function* (p: Piece): Generator<CanonicalEvent> {
       if (p.kind === 'error') { recordNo++; fail({ file: path, line: p.line, record: recordNo, message: p.message }); return; }
@@ -211,8 +213,13 @@ export async function* readEvents(path: string, opts: ReadOptions = {}): AsyncGe
         yield emit(n.fields, src, n.time);
       }
     };
-    for await (const chunk of text) for (const p of sp.push(chunk)) yield* onPiece(p);
-    for (const p of sp.end()) yield* onPiece(p);
+    if (text) {
+      for await (const chunk of text) for (const p of sp.push(chunk)) yield* onPiece(p);
+      for (const p of sp.end()) yield* onPiece(p);
+    } else {
+      for await (const chunk of bytes) for (const p of bsp.push(chunk)) yield* onPiece(p);
+      for (const p of bsp.end()) yield* onPiece(p);
+    }
   } catch (e) {
     if (e instanceof ReadFailure) throw e;
     // Stream-level failure (corrupt gzip, I/O error): report and stop this file.

@@ -29,6 +29,7 @@ function countNewlines(s: string, from: number, to: number): number {
  * previous one closed marks the previous one as truncated (reported, then skipped).
  */
 export class XmlEventSplitter {
+  constructor(private readonly max = MAX_RECORD_CHARS) {}
   private buf = '';
   /** Line number of buf[0]. */
   private bufLine = 1;
@@ -64,8 +65,8 @@ export class XmlEventSplitter {
       }
       if (end < 0) {
         this.scan = Math.max(this.start + 6, this.buf.length - 8);
-        if (this.buf.length - this.start > MAX_RECORD_CHARS) {
-          if (!this.skipping) out.push({ kind: 'error', line: this.lineAt(this.start), message: `<Event> larger than ${MAX_RECORD_CHARS} characters: skipped` });
+        if (this.buf.length - this.start > this.max) {
+          if (!this.skipping) out.push({ kind: 'error', line: this.lineAt(this.start), message: `<Event> larger than ${this.max} characters: skipped` });
           this.skipping = true;
           // Keep only the tail so memory stays bounded while we look for the end.
           const keep = this.buf.length - 8;
@@ -81,6 +82,8 @@ export class XmlEventSplitter {
       }
       if (this.skipping) {
         this.skipping = false;
+      } else if (end + 8 - this.start > this.max) {
+        out.push({ kind: 'error', line: this.lineAt(this.start), message: `<Event> larger than ${this.max} characters: skipped` });
       } else {
         out.push({ kind: 'item', text: this.buf.slice(this.start, end + 8), line: this.lineAt(this.start) });
       }
@@ -139,6 +142,7 @@ export class XmlEventSplitter {
 
 /** Newline-delimited records (NDJSON). Blank lines are skipped; `\r\n` accepted. */
 export class LineSplitter {
+  constructor(private readonly max = MAX_RECORD_CHARS) {}
   private buf = '';
   private line = 1;
   private skipping = false;
@@ -156,8 +160,8 @@ export class LineSplitter {
       pos = nl + 1;
     }
     this.buf = pos > 0 ? this.buf.slice(pos) : this.buf;
-    if (this.buf.length > MAX_RECORD_CHARS) {
-      if (!this.skipping) out.push({ kind: 'error', line: this.line, message: `line longer than ${MAX_RECORD_CHARS} characters: skipped` });
+    if (this.buf.length > this.max) {
+      if (!this.skipping) out.push({ kind: 'error', line: this.line, message: `line longer than ${this.max} characters: skipped` });
       this.skipping = true;
       this.buf = '';
     }
@@ -176,7 +180,79 @@ export class LineSplitter {
     let b = text.length;
     while (a < b && isWs(text.charCodeAt(a))) a++;
     while (b > a && isWs(text.charCodeAt(b - 1))) b--;
-    if (a < b) out.push({ kind: 'item', text: a === 0 && b === text.length ? text : text.slice(a, b), line: this.line });
+    if (b - a > this.max) out.push({ kind: 'error', line: this.line, message: `line longer than ${this.max} characters: skipped` });
+    else if (a < b) out.push({ kind: 'item', text: a === 0 && b === text.length ? text : text.slice(a, b), line: this.line });
+  }
+}
+
+/**
+ * NDJSON straight from UTF-8 bytes: a newline byte never occurs inside a multi-byte UTF-8
+ * sequence, so lines are cut on bytes and only each line is decoded (faster than decoding the
+ * whole stream and slicing strings).
+ */
+export class ByteLineSplitter {
+  constructor(private readonly max = MAX_RECORD_CHARS) {}
+  /** Bytes of the unfinished line, kept as a list so a long line is copied once. */
+  private parts: Buffer[] = [];
+  private partsLen = 0;
+  private line = 1;
+  private skipping = false;
+  private first = true;
+
+  push(chunk: Buffer): Piece[] {
+    const out: Piece[] = [];
+    let buf = chunk;
+    if (this.first && buf.length > 0) {
+      this.first = false;
+      if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
+    }
+    let pos = 0;
+    for (;;) {
+      const nl = buf.indexOf(10, pos);
+      if (nl < 0) break;
+      if (this.skipping) {
+        this.skipping = false;
+      } else if (this.partsLen > 0) {
+        this.parts.push(buf.subarray(pos, nl));
+        const whole = Buffer.concat(this.parts);
+        this.emit(whole, 0, whole.length, out);
+      } else {
+        this.emit(buf, pos, nl, out);
+      }
+      this.parts = [];
+      this.partsLen = 0;
+      this.line++;
+      pos = nl + 1;
+    }
+    if (pos < buf.length && !this.skipping) {
+      this.parts.push(Buffer.from(buf.subarray(pos)));
+      this.partsLen += buf.length - pos;
+      if (this.partsLen > this.max) {
+        out.push({ kind: 'error', line: this.line, message: `line longer than ${this.max} bytes: skipped` });
+        this.skipping = true;
+        this.parts = [];
+        this.partsLen = 0;
+      }
+    }
+    return out;
+  }
+
+  end(): Piece[] {
+    const out: Piece[] = [];
+    if (this.partsLen > 0 && !this.skipping) {
+      const whole = Buffer.concat(this.parts);
+      this.emit(whole, 0, whole.length, out);
+    }
+    this.parts = [];
+    this.partsLen = 0;
+    return out;
+  }
+
+  private emit(b: Buffer, a: number, e: number, out: Piece[]): void {
+    while (a < e && (b[a] === 32 || b[a] === 9 || b[a] === 13)) a++;
+    while (e > a && (b[e - 1] === 32 || b[e - 1] === 9 || b[e - 1] === 13)) e--;
+    if (e - a > this.max) out.push({ kind: 'error', line: this.line, message: `line longer than ${this.max} bytes: skipped` });
+    else if (a < e) out.push({ kind: 'item', text: b.toString('utf8', a, e), line: this.line });
   }
 }
 
@@ -205,7 +281,7 @@ export class JsonValueSplitter {
   private mode = 0;
   private arrayClosed = false;
 
-  constructor(private readonly maxDepth = 512) {}
+  constructor(private readonly maxDepth = 512, private readonly max = MAX_RECORD_CHARS) {}
 
   push(chunk: string): Piece[] {
     this.buf += chunk;
@@ -277,8 +353,8 @@ export class JsonValueSplitter {
       this.i -= keepFrom;
       if (this.vstart >= 0) this.vstart -= keepFrom;
     }
-    if (this.vstart >= 0 && this.buf.length > MAX_RECORD_CHARS) {
-      out.push({ kind: 'error', line: this.vline, message: `JSON value larger than ${MAX_RECORD_CHARS} characters: skipped` });
+    if (this.vstart >= 0 && this.buf.length > this.max) {
+      out.push({ kind: 'error', line: this.vline, message: `JSON value larger than ${this.max} characters: skipped` });
       this.resync();
     }
     return out;
@@ -305,6 +381,7 @@ export class JsonValueSplitter {
   private finish(endIdx: number, out: Piece[]): void {
     if (this.vstart < 0) return;
     if (this.tooDeep) out.push({ kind: 'error', line: this.vline, message: `JSON nested deeper than ${this.maxDepth} levels: skipped` });
+    else if (endIdx - this.vstart > this.max) out.push({ kind: 'error', line: this.vline, message: `JSON value larger than ${this.max} characters: skipped` });
     else out.push({ kind: 'item', text: this.buf.slice(this.vstart, endIdx), line: this.vline });
     this.vstart = -1;
   }
