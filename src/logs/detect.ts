@@ -10,6 +10,7 @@
  * | `nxlog` | flat objects as NXLog writes them (`-` = empty, `Hostname` = computer) |
  * | `evtx-dump` | evtx_dump / python-evtx JSON (`Event.System`, `Event.EventData`, `#attributes`) |
  * | `splunk` | Splunk exports with `_raw` holding the XML (also `{"result":{…}}` lines) |
+ * | (zip) | a .zip archive (OTRF datasets): each entry is detected and read on its own; not a forcible format |
  * | `sentinel` | Microsoft Sentinel / Log Analytics rows: the `Sysmon` parser's flat columns, or the `Event` table with its `EventData` XML column |
  *
  * The JSON shapes force one normalizer for every record; `json-auto` (what detection gives for
@@ -23,7 +24,7 @@ export type LogFormat = 'xml' | 'evtx' | 'json-auto' | JsonShape;
 export const LOG_FORMATS: readonly LogFormat[] = ['xml', 'evtx', 'json-auto', 'ecs', 'nxlog', 'evtx-dump', 'splunk', 'sentinel'];
 
 export interface DetectedFormat {
-  format: 'xml' | 'evtx' | 'json' | 'unknown';
+  format: 'xml' | 'evtx' | 'json' | 'zip' | 'unknown';
   /** For JSON: the normalizer (`json-auto` unless forced). */
   shape?: JsonShape | 'json-auto';
   /** For JSON: the shape of the first record (informative). */
@@ -50,6 +51,9 @@ function firstNonWs(s: string): number {
 
 /** Detect from the first bytes (already gunzipped); `forced` overrides the format. */
 export function detectFormatFromBytes(head: Buffer, forced?: LogFormat): DetectedFormat {
+  if (!forced && head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) {
+    return { format: 'zip', encoding: 'utf-8', forced: false };
+  }
   if (forced === 'evtx' || (!forced && head.length >= 8 && head.toString('latin1', 0, 8) === EVTX_FILE_MAGIC)) {
     return { format: 'evtx', encoding: 'utf-8', forced: forced !== undefined };
   }

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { deflateRawSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ReadFailure } from '../../src/logs/read.js';
 import { toEventXml } from '../../src/logs/write.js';
@@ -173,5 +173,51 @@ describe('formats and fields', () => {
     expect(f[2]).toMatchObject({ EventID: 3, Channel: 'Microsoft-Windows-Sysmon/Operational', DestinationPort: 53, TimeCreated: '2024-01-01T00:00:00Z' });
     expect(f[2]!['TenantId']).toBeUndefined();
     expect(f.slice(3).map((x) => x['DestinationPort'])).toEqual([1, 2]);
+  });
+});
+
+/** Minimal zip writer for tests (local headers + central directory, deflate or store). */
+function makeZip(entries: Array<[string, Buffer, boolean]>): Buffer {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let off = 0;
+  for (const [name, data, deflate] of entries) {
+    const body = deflate ? deflateRawSync(data) : data;
+    const n = Buffer.from(name);
+    const lh = Buffer.alloc(30);
+    lh.writeUInt32LE(0x04034b50, 0); lh.writeUInt16LE(deflate ? 8 : 0, 8);
+    lh.writeUInt32LE(body.length, 18); lh.writeUInt32LE(data.length, 22); lh.writeUInt16LE(n.length, 26);
+    const ch = Buffer.alloc(46);
+    ch.writeUInt32LE(0x02014b50, 0); ch.writeUInt16LE(deflate ? 8 : 0, 10);
+    ch.writeUInt32LE(body.length, 20); ch.writeUInt32LE(data.length, 24); ch.writeUInt16LE(n.length, 28); ch.writeUInt32LE(off, 42);
+    locals.push(lh, n, body);
+    central.push(ch, n);
+    off += 30 + n.length + body.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(off, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
+
+describe('zip archives', () => {
+  it('reads every entry (deflated and stored), labels events archive!entry', async () => {
+    const zip = makeZip([
+      ['logs/a.ndjson', readFileSync(`${SEED_DIR}seed.ecs.ndjson`), true],
+      ['b.xml', readFileSync(`${SEED_DIR}seed.events.xml`), false],
+      ['__MACOSX/._b.xml', Buffer.from([0, 5, 22, 7]), false],
+      ['c.evtx', readFileSync(`${SEED_DIR}seed.evtx`), true],
+    ]);
+    const p = file('logs.zip', zip);
+    const r = await readAll(p);
+    expect(r.errors).toEqual([]);
+    expect(r.events.map((e) => e.source.file)).toEqual([`${p}!logs/a.ndjson`, `${p}!b.xml`, `${p}!c.evtx`]);
+    for (const e of r.events) expect({ ...e.fields }).toStrictEqual({ ...r.events[0]!.fields });
+  });
+  it('a truncated zip is a clear error', async () => {
+    const zip = makeZip([['a.ndjson', readFileSync(`${SEED_DIR}seed.ecs.ndjson`), true]]);
+    const p = file('cut.zip', zip.subarray(0, zip.length - 30));
+    await expect(readAll(p)).rejects.toThrow(/cannot read zip: no end of central directory/);
   });
 });

@@ -43,6 +43,17 @@ describe.skipIf(!HAVE)('OTRF real logs (NXLog JSON lines)', () => {
       }
     });
   }
+  it('the original OTRF .zip archives (every channel mixed) give the same Sysmon 3 events', async () => {
+    for (const [name, count] of DATASETS) {
+      const r = await readAll(`${OTRF}${name}.zip`);
+      expect(r.errors).toEqual([]);
+      const eid3 = r.events.filter((e) => e.fields['EventID'] === 3 && e.fields['Channel'] === 'Microsoft-Windows-Sysmon/Operational');
+      expect(eid3).toHaveLength(count);
+      expect(r.events.length).toBeGreaterThan(count); // Security, PowerShell, other Sysmon ids too
+      expect(eid3[0]!.source.file).toMatch(new RegExp(`${name}\\.zip!.+\\.json$`));
+      expect(r.events.every((e) => typeof e.fields['EventID'] === 'number')).toBe(true);
+    }
+  });
   it('a known record: covenant line 1 fields', async () => {
     const r = await readAll(`${OTRF}covenant_psremoting_grunt.sysmon3.jsonl`);
     const f = r.events[0]!.fields;
