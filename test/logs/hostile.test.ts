@@ -37,6 +37,14 @@ describe('malformed XML', () => {
     expect(r.errors[2]!.message).toMatch(/end of input/);
     expect(r.events[1]!.source.line).toBe(3 + goodLines);
   });
+  it('wevtutil output on one single line (thousands of events, no newline) reads in linear time', async () => {
+    const evs = sysmon3(3000, 4);
+    const r = await readAll(file('oneline.xml', evs.map((e) => toEventXml(e, true)).join('')));
+    expect(r.errors).toEqual([]);
+    expect(r.events).toHaveLength(3000);
+    expect(r.events.every((e) => e.source.line === 1)).toBe(true);
+    expect(r.events[2999]!.fields['EventRecordID']).toBe(3000);
+  });
   it('no DTD entity expansion (billion laughs is refused)', async () => {
     const bomb = '<!DOCTYPE Event [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<Event><System><EventID>&b;</EventID></System></Event>';
     const r = await readAll(file('bomb.xml', bomb));
