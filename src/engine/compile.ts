@@ -81,7 +81,8 @@ export function normalise(e: Expr): Node {
       const c = normalise(e.child);
       if (c.t === 'const') return c.v ? CONST_FALSE : CONST_TRUE;
       if (c.t === 'not') return c.c;
-      return { t: 'not', c, cost: c.cost };
+      // A negation rarely filters much (NOT x holds for most events): test positive leaves first.
+      return { t: 'not', c, cost: c.cost + 3 };
     }
     case 'and':
     case 'or': {

@@ -198,8 +198,9 @@ export function createEvaluator(rs: RuleSet): Evaluator {
     }
     sel = false;
     out = undefined;
-    if (byId) run(byId, chanRaw !== undefined, event);
-    if (rs.anyEventId.length) run(rs.anyEventId, chanRaw !== undefined, event);
+    if (chanRaw !== chanFor) refreshChannels(chanRaw);
+    if (byId) run(byId, event);
+    if (rs.anyEventId.length) run(rs.anyEventId, event);
     if (!sel) stats.skipped++;
     const result = out ?? EMPTY;
     out = undefined;
@@ -209,27 +210,40 @@ export function createEvaluator(rs: RuleSet): Evaluator {
   // Per-event scratch (push is not re-entrant), kept outside to avoid a closure per event.
   let sel = false;
   let out: DetectionMatch[] | undefined;
-  function run(list: readonly number[], hasChannel: boolean, event: CanonicalEvent): void {
+  // Channel acceptance per detection, recomputed only when the event's channel text changes.
+  const chanOk = new Uint8Array(rs.detections.length);
+  let chanFor: string | undefined | null = null;
+  function refreshChannels(chan: string | undefined): void {
+    chanFor = chan;
+    for (let di = 0; di < rs.detections.length; di++) {
+      const chans = rs.channels[di];
+      chanOk[di] = !chans || chan === undefined || chans.has(lastChannelFolded) ? 1 : 0;
+    }
+  }
+
+  function run(list: readonly number[], event: CanonicalEvent): void {
     for (let i = 0; i < list.length; i++) {
       const di = list[i]!;
-      const chans = rs.channels[di];
-      if (chans && hasChannel && !chans.has(lastChannelFolded)) continue;
+      if (chanOk[di] === 0) continue;
       sel = true;
       const d = rs.detections[di]!;
-      let hit = false;
+      let hit: boolean;
       try {
         hit = d.test(ctx);
       } catch {
         hit = false; // never throw on event content
       }
-      if (!hit) continue;
-      stats.matchesByRule.set(d.key, (stats.matchesByRule.get(d.key) ?? 0) + 1);
-      (out ??= []).push({ kind: 'detection', rule: d.rule, ruleKey: d.key, event, emit: d.emit });
-      if (d.feeds.length) {
-        const fields = event.fields;
-        const get = (f: string): unknown => fieldScalar(fields, f);
-        for (const [ci, input] of d.feeds) feed(ci, input, event.time, get, [event], 1);
-      }
+      if (hit) hitRule(d, event);
+    }
+  }
+
+  function hitRule(d: CompiledDetection, event: CanonicalEvent): void {
+    stats.matchesByRule.set(d.key, (stats.matchesByRule.get(d.key) ?? 0) + 1);
+    (out ??= []).push({ kind: 'detection', rule: d.rule, ruleKey: d.key, event, emit: d.emit });
+    if (d.feeds.length) {
+      const fields = event.fields;
+      const get = (f: string): unknown => fieldScalar(fields, f);
+      for (const [ci, input] of d.feeds) feed(ci, input, event.time, get, [event], 1);
     }
   }
 

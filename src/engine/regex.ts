@@ -13,6 +13,9 @@ export interface RegexFlags {
   readonly s: boolean;
 }
 
+const CACHE_MAX = 4096;
+const CACHE_VALUE_MAX = 256;
+
 export type RegexCompileResult = { ok: true; test: TextTest } | { ok: false; message: string };
 
 export function compileRegex(source: string, flags: RegexFlags): RegexCompileResult {
@@ -22,14 +25,26 @@ export function compileRegex(source: string, flags: RegexFlags): RegexCompileRes
   if (flags.s) f |= RE2JS.DOTALL;
   try {
     const re = RE2JS.compile(source, f);
+    // Field values repeat a lot (hostnames, images): remember recent results for short values.
+    // Bounded: the cache is dropped when it reaches CACHE_MAX entries.
+    let cache = new Map<string, boolean>();
+    const run = (text: string): boolean => {
+      try {
+        return re.test(text);
+      } catch {
+        return false; // never throw on event content
+      }
+    };
     return {
       ok: true,
       test: (text) => {
-        try {
-          return re.test(text);
-        } catch {
-          return false; // never throw on event content
-        }
+        if (text.length > CACHE_VALUE_MAX) return run(text);
+        const hit = cache.get(text);
+        if (hit !== undefined) return hit;
+        const v = run(text);
+        if (cache.size >= CACHE_MAX) cache = new Map();
+        cache.set(text, v);
+        return v;
       },
     };
   } catch (e) {
