@@ -85,6 +85,8 @@ function ipBits(s: string): string | undefined {
 
 /** A Lucene regex (as we emit it) as a JS RegExp with Lucene semantics (whole value). */
 export function luceneToJs(re: string, ci = false): RegExp {
+  const hit = inputCache.get(`L${ci ? 'i' : ''}/${re}`);
+  if (hit) return hit;
   let out = '';
   for (let i = 0; i < re.length; i++) {
     const c = re[i]!;
@@ -94,11 +96,15 @@ export function luceneToJs(re: string, ci = false): RegExp {
     } else if (c === '.') out += '[\\s\\S]';
     else out += c;
   }
-  return cached(`^(?:${out})$`, ci ? 'i' : '');
+  const r = cached(`^(?:${out})$`, ci ? 'i' : '');
+  inputCache.set(`L${ci ? 'i' : ''}/${re}`, r);
+  return r;
 }
 
 /** ES wildcard / ES|QL LIKE pattern (`*`, `?`, `\` escapes) as a JS RegExp. */
 export function wildcardToJs(p: string, ci: boolean): RegExp {
+  const hit = inputCache.get(`W${ci ? 'i' : ''}/${p}`);
+  if (hit) return hit;
   let out = '';
   for (let i = 0; i < p.length; i++) {
     const c = p[i]!;
@@ -107,7 +113,9 @@ export function wildcardToJs(p: string, ci: boolean): RegExp {
     else if (c === '?') out += '[\\s\\S]';
     else out += escapeRe(c);
   }
-  return cached(`^${out}$`, ci ? 'i' : '');
+  const r = cached(`^${out}$`, ci ? 'i' : '');
+  inputCache.set(`W${ci ? 'i' : ''}/${p}`, r);
+  return r;
 }
 
 export function escapeRe(s: string): string {
@@ -115,6 +123,7 @@ export function escapeRe(s: string): string {
 }
 
 const reCache = new Map<string, RegExp>();
+const inputCache = new Map<string, RegExp>();
 function cached(src: string, flags: string): RegExp {
   const k = flags + '/' + src;
   let r = reCache.get(k);

@@ -56,13 +56,51 @@ function cmp(a: V, b: V, op: string): V {
   return null;
 }
 
+type F = (row: Row) => V;
+const compiled = new WeakMap<object, F>();
+/** Compiles a node once into a closure; evaluation then never touches Bridge.NET objects. */
 function evalNode(n: N, row: Row): V {
+  let f = compiled.get(n);
+  if (!f) compiled.set(n, (f = compileNode(n)));
+  return f(row);
+}
+function compileNode(n: N): F {
   const k = kindOf(n);
-  const L = () => evalNode(n.Left!, row);
-  const R = () => evalNode(n.Right!, row);
+  // Literals and names are read once.
+  if (k.endsWith('LiteralExpression')) {
+    const v = n.LiteralValue as V;
+    return () => v;
+  }
+  if (k === 'NameReference') {
+    const name = n.SimpleName!;
+    return (row) => {
+      const v = row[name];
+      return v === undefined ? null : v;
+    };
+  }
+  if (k === 'ParenthesizedExpression') return compileNode(n.Expression!);
+  if (n.Left && n.Right) {
+    const l = compileNode(n.Left);
+    const r: F = k.startsWith('In') ? () => null : compileNode(n.Right);
+    const view = { Kind: n.Kind, Operator: n.Operator, Left: n.Left, Right: n.Right } as N;
+    const items: string[] = [];
+    if (k.startsWith('In')) collectLiterals(n.Right, items);
+    return (row) => evalBinary(view, k, l, r, row, items);
+  }
+  if (k === 'FunctionCallExpression') {
+    const name = n.Name!.SimpleName;
+    const list = n.ArgumentList!.Expressions;
+    const args: F[] = [];
+    for (let i = 0; i < list.Count; i++) args.push(compileNode(list.getItem(i).Element));
+    return (row) => callFn(name, args, row);
+  }
+  throw new Error(`kql-eval: unsupported node ${k}`);
+}
+
+function evalBinary(n: N, k: string, lf: F, rf: F, row: Row, inItems: readonly string[]): V {
+  const L = () => lf(row);
+  const R = () => rf(row);
   switch (k) {
-    case 'ParenthesizedExpression':
-      return evalNode(n.Expression!, row);
     case 'AndExpression': {
       const a = L();
       if (a === false) return false;
@@ -77,16 +115,6 @@ function evalNode(n: N, row: Row): V {
       if (b === true) return true;
       return a === null || b === null ? null : false;
     }
-    case 'NameReference': {
-      const v = row[n.SimpleName!];
-      return v === undefined ? null : v;
-    }
-    case 'StringLiteralExpression':
-    case 'LongLiteralExpression':
-    case 'IntLiteralExpression':
-    case 'RealLiteralExpression':
-    case 'BooleanLiteralExpression':
-      return n.LiteralValue as V;
     case 'EqualExpression':
     case 'NotEqualExpression': {
       const a = L();
@@ -126,13 +154,9 @@ function evalNode(n: N, row: Row): V {
     case 'InCiExpression':
     case 'InExpression': {
       const a = str(L());
-      const items: string[] = [];
-      collectLiterals(n.Right!, items);
       const ci = n.Operator?.Text === 'in~';
-      return items.some((x) => (ci ? x.toLowerCase() === a.toLowerCase() : x === a));
+      return inItems.some((x) => (ci ? x.toLowerCase() === a.toLowerCase() : x === a));
     }
-    case 'FunctionCallExpression':
-      return call(n, row);
     default:
       throw new Error(`kql-eval: unsupported node ${k}`);
   }
@@ -149,12 +173,8 @@ function collectLiterals(n: N, out: string[]): void {
   }
 }
 
-function call(n: N, row: Row): V {
-  const name = n.Name!.SimpleName;
-  const list = n.ArgumentList!.Expressions;
-  const args: N[] = [];
-  for (let i = 0; i < list.Count; i++) args.push(list.getItem(i).Element);
-  const a = (i: number) => evalNode(args[i]!, row);
+function callFn(name: string, args: readonly F[], row: Row): V {
+  const a = (i: number) => args[i]!(row);
   switch (name) {
     case 'tostring':
       return str(a(0));
