@@ -407,7 +407,11 @@ function instElement(t: TElem, values: readonly SubValue[], depth: number): XNod
 // ------------------------------------------------------------------ template plans
 
 /** A field's value: literal text and substitution references (attr: omitted when all null). */
-interface PlanEntry { name: string; kind: FieldKind; parts: Array<string | number>; attr: boolean; trim: boolean; constant?: FieldValue }
+interface PlanEntry {
+  name: string; kind: FieldKind; parts: Array<string | number>; attr: boolean; trim: boolean; constant?: FieldValue;
+  /** The substitution index when the value is exactly one substitution (the usual case), else -1. */
+  single: number;
+}
 type Plan = PlanEntry[];
 
 const plans = new WeakMap<TPart[], Plan | null>();
@@ -467,7 +471,7 @@ function planFor(tpl: TPart[]): Plan | null {
       if (name.includes(TEXT_MARK) || name.includes(ATTR_MARK)) { plan = null; break; }
       const v = f[name]!;
       if (typeof v !== 'string' || (!v.includes(TEXT_MARK) && !v.includes(ATTR_MARK))) {
-        plan.push({ name, kind: fieldKind(name), parts: [], attr: false, trim: false, constant: v });
+        plan.push({ name, kind: fieldKind(name), parts: [], attr: false, trim: false, constant: v, single: -1 });
         continue;
       }
       const parts: Array<string | number> = [];
@@ -486,7 +490,8 @@ function planFor(tpl: TPart[]): Plan | null {
         i = e + 1;
       }
       if (attr && parts.some((p) => typeof p === 'string')) attr = false;
-      plan.push({ name, kind: fieldKind(name), parts, attr, trim: TRIMMED_SYSTEM.has(name) });
+      const single = parts.length === 1 && typeof parts[0] === 'number' ? parts[0] : -1;
+      plan.push({ name, kind: fieldKind(name), parts, attr, trim: TRIMMED_SYSTEM.has(name), single });
     }
   }
   plans.set(tpl, plan);
@@ -497,6 +502,12 @@ function applyPlan(plan: Plan, values: readonly SubValue[]): Record<string, Fiel
   const f = newFields();
   for (const e of plan) {
     if (e.constant !== undefined) { f[e.name] = e.constant; continue; }
+    if (e.single >= 0) {
+      const v = values[e.single];
+      if (typeof v === 'string') f[e.name] = typeByKind(e.kind, e.trim ? v.trim() : v);
+      else if (!e.attr) f[e.name] = typeByKind(e.kind, '');
+      continue;
+    }
     let text = '';
     let any = false;
     for (const p of e.parts) {
