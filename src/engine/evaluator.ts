@@ -84,6 +84,9 @@ interface Win {
   sum: number;
   n: number;
   seen?: number[][];
+  /** Beacon: the first active bucket inline; a Map only once a second bucket appears. */
+  b0?: number;
+  c0?: number;
   buckets?: Map<number, number>;
   times?: number[];
 }
@@ -93,7 +96,8 @@ const SEP = '\u001f';
 
 export function createEvaluator(rs: RuleSet): Evaluator {
   const ctx = new EvalContext(rs.fieldSlots, rs.leafSlots);
-  const state: Array<Map<string, Win>> = rs.correlations.map(() => new Map());
+  // Per correlation: window start → (group key → state).
+  const state: Array<Map<number, Map<string, Win>>> = rs.correlations.map(() => new Map());
   const stats: EvalStats = {
     events: 0,
     skipped: 0,
@@ -129,9 +133,10 @@ export function createEvaluator(rs: RuleSet): Evaluator {
     }
     const span = r.timespanMs;
     const start = Math.floor(time / span) * span;
-    const k = `${start}${SEP}${groupKey}`;
-    const m = state[ci]!;
-    let w = m.get(k);
+    const byStart = state[ci]!;
+    let m = byStart.get(start);
+    if (!m) byStart.set(start, (m = new Map()));
+    let w = m.get(groupKey);
     if (!w) {
       const group: Record<string, string> = {};
       c.groupBy.forEach((name, g) => (group[name] = scratch[g]!));
@@ -140,10 +145,9 @@ export function createEvaluator(rs: RuleSet): Evaluator {
       if (r.type === 'value_percentile' || r.type === 'value_median') w.nums = [];
       if (r.type === 'temporal' || r.type === 'temporal_ordered') w.seen = c.inputs.map(() => []);
       if (r.type === 'beacon') {
-        w.buckets = new Map();
         if (r.beacon?.method === 'intervals') w.times = [];
       }
-      m.set(k, w);
+      m.set(groupKey, w);
     }
     w.count += weight;
     for (const e of events) if (w.events.length < cap) w.events.push(e);
@@ -176,7 +180,13 @@ export function createEvaluator(rs: RuleSet): Evaluator {
       case 'beacon': {
         const b = r.beacon!.bucketMs;
         const bucket = Math.floor(time / b) * b;
-        w.buckets!.set(bucket, (w.buckets!.get(bucket) ?? 0) + weight);
+        if (w.b0 === undefined || w.b0 === bucket) {
+          w.b0 = bucket;
+          w.c0 = (w.c0 ?? 0) + weight;
+        } else {
+          if (!w.buckets) w.buckets = new Map([[w.b0, w.c0!]]);
+          w.buckets.set(bucket, (w.buckets.get(bucket) ?? 0) + weight);
+        }
         w.times?.push(time);
         break;
       }
@@ -251,7 +261,7 @@ export function createEvaluator(rs: RuleSet): Evaluator {
     const c = rs.correlations[ci]!;
     const r = c.rule;
     const out: CorrelationMatch[] = [];
-    for (const w of state[ci]!.values()) {
+    for (const w of [...state[ci]!.values()].flatMap((m) => [...m.values()])) {
       let value: number;
       let fires: boolean;
       let bstats: BeaconStats | undefined;
@@ -299,7 +309,10 @@ export function createEvaluator(rs: RuleSet): Evaluator {
           break;
         }
         case 'beacon': {
-          bstats = beaconStats(r.beacon!, w.buckets!, w.times);
+          // One active bucket: span 1, which cannot reach minBuckets > 1 (the common case).
+          if (!w.buckets && r.beacon!.minBuckets > 1) continue;
+          const buckets = w.buckets ?? new Map(w.b0 === undefined ? [] : [[w.b0, w.c0!]]);
+          bstats = beaconStats(r.beacon!, buckets, w.times);
           value = bstats?.total ?? 0;
           fires = bstats !== undefined && beaconFires(r.beacon!, bstats) && meets(value, r.condition);
           break;
