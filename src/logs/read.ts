@@ -6,7 +6,7 @@
  * the first one is thrown as a `ReadFailure`.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
@@ -59,13 +59,40 @@ export interface ReadOptions {
   onError?: (e: ReadError) => void;
   /** Updated as events and errors are read. */
   stats?: ReadStats;
+  /**
+   * Called after each block read from disk (before decompression): bytes read so far and the
+   * file size (absent for stdin), for progress bars.
+   */
+  onProgress?: (p: ReadProgress) => void;
+}
+
+export interface ReadProgress {
+  readonly file: string;
+  readonly bytes: number;
+  readonly totalBytes?: number;
 }
 
 const SNIFF_BYTES = 64 * 1024;
 
-async function* rawBytes(path: string): AsyncGenerator<Buffer> {
+async function* rawBytes(path: string, onProgress?: (p: ReadProgress) => void): AsyncGenerator<Buffer> {
   const src: AsyncIterable<Buffer | string> = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 16 });
-  for await (const b of src) yield typeof b === 'string' ? Buffer.from(b) : b;
+  let totalBytes: number | undefined;
+  if (onProgress && path !== '-') {
+    try {
+      totalBytes = (await stat(path)).size;
+    } catch {
+      // the read below reports it
+    }
+  }
+  let bytes = 0;
+  for await (const b of src) {
+    const buf = typeof b === 'string' ? Buffer.from(b) : b;
+    if (onProgress) {
+      bytes += buf.length;
+      onProgress(totalBytes === undefined ? { file: path, bytes } : { file: path, bytes, totalBytes });
+    }
+    yield buf;
+  }
 }
 
 /** The bytes, gunzipped when they start with gzip's magic (1f 8b). */
@@ -157,7 +184,7 @@ export async function* readEvents(path: string, opts: ReadOptions = {}): AsyncGe
     }
     return;
   }
-  yield* readStream(path, () => rawBytes(path), opts);
+  yield* readStream(path, () => rawBytes(path, opts.onProgress), opts);
 }
 
 async function startsWithZipMagic(path: string): Promise<boolean> {

@@ -128,6 +128,14 @@ describe('large and binary input', () => {
 });
 
 describe('formats and fields', () => {
+  it('onProgress reports bytes read against the file size', async () => {
+    const seen: number[] = [];
+    const p = file('progress.xml', sysmon3(400, 9).map((e) => toEventXml(e)).join('\n'));
+    const r = await readAll(p, { onProgress: (x) => { seen.push(x.bytes); expect(x.totalBytes).toBe(readFileSync(p).length); } });
+    expect(r.events).toHaveLength(400);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen[seen.length - 1]).toBe(readFileSync(p).length);
+  });
   it('forced format overrides detection', async () => {
     const r = await readAll(`${SEED_DIR}seed.nxlog.jsonl`, { format: 'ecs' });
     expect(r.stats.formats[`${SEED_DIR}seed.nxlog.jsonl`]).toMatchObject({ format: 'json', shape: 'ecs', forced: true });
