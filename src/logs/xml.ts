@@ -106,7 +106,8 @@ export function parseXmlTree(s: string): XNode[] {
     const textEnd = lt < 0 ? n : lt;
     if (textEnd > pos && stack.length > 0) {
       const top = stack[stack.length - 1]!;
-      top.text += decodeEntities(s.slice(pos, textEnd));
+      // Text after a child element belongs to a container, whose text no reader uses.
+      if (top.children === null) top.text += decodeEntities(s.slice(pos, textEnd));
     }
     if (lt < 0) break;
     pos = lt;
