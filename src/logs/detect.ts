@@ -6,6 +6,7 @@
  * | `xml` | event XML: one `<Event>`, an `<Events>` wrapper, `wevtutil qe /f:xml` output (events without a root), the Event Viewer copy (`- ` before element lines), XML embedded in other text; UTF-8 or UTF-16 (BOM) |
  * | `evtx` | Windows .evtx files |
  * | `json-auto` | JSON lines or a JSON array (or pretty-printed objects one after another); each record's shape picked from its keys |
+ * | `csv` | CSV with a header row (Splunk export with `_raw`, Sentinel / Log Analytics portal export); each row becomes an object normalized like a JSON record |
  * | `ecs` | Elastic Agent / winlogbeat documents (`winlog.event_data.*` + ECS) |
  * | `nxlog` | flat objects as NXLog writes them (`-` = empty, `Hostname` = computer) |
  * | `evtx-dump` | evtx_dump / python-evtx JSON (`Event.System`, `Event.EventData`, `#attributes`) |
@@ -19,12 +20,12 @@
 import { EVTX_FILE_MAGIC } from './evtx.js';
 import { detectJsonShape, type JsonShape } from './json.js';
 
-export type LogFormat = 'xml' | 'evtx' | 'json-auto' | JsonShape;
+export type LogFormat = 'xml' | 'evtx' | 'json-auto' | 'csv' | JsonShape;
 
-export const LOG_FORMATS: readonly LogFormat[] = ['xml', 'evtx', 'json-auto', 'ecs', 'nxlog', 'evtx-dump', 'splunk', 'sentinel'];
+export const LOG_FORMATS: readonly LogFormat[] = ['xml', 'evtx', 'json-auto', 'csv', 'ecs', 'nxlog', 'evtx-dump', 'splunk', 'sentinel'];
 
 export interface DetectedFormat {
-  format: 'xml' | 'evtx' | 'json' | 'zip' | 'unknown';
+  format: 'xml' | 'evtx' | 'json' | 'csv' | 'zip' | 'unknown';
   /** For JSON: the normalizer (`json-auto` unless forced). */
   shape?: JsonShape | 'json-auto';
   /** For JSON: the shape of the first record (informative). */
@@ -85,6 +86,7 @@ export function detectFormatFromBytes(head: Buffer, forced?: LogFormat): Detecte
     }
   };
   if (forced === 'xml') return { format: 'xml', encoding, forced: true };
+  if (forced === 'csv') return { format: 'csv', shape: 'json-auto', encoding, forced: true };
   if (forced) {
     const shape = forced === 'json-auto' ? 'json-auto' : forced;
     const fs = firstShape();
@@ -94,6 +96,7 @@ export function detectFormatFromBytes(head: Buffer, forced?: LogFormat): Detecte
     const fs = firstShape();
     return { format: 'json', shape: 'json-auto', jsonLayout: jsonLayout(), encoding, forced: false, ...(fs ? { firstRecordShape: fs } : {}) };
   }
+  if (looksLikeCsvHeader(text, i)) return { format: 'csv', shape: 'json-auto', encoding, forced: false };
   if (text.includes('<Event')) return { format: 'xml', encoding, forced: false };
   // evtx_dump's default output: "Record 1" lines before pretty-printed JSON objects.
   const brace = text.indexOf('\n{');
@@ -101,6 +104,26 @@ export function detectFormatFromBytes(head: Buffer, forced?: LogFormat): Detecte
     return { format: 'json', shape: 'json-auto', jsonLayout: 'values', encoding, forced: false };
   }
   return { format: 'unknown', encoding, forced: false };
+}
+
+/** A first line of at least two comma-separated column names (letters, digits, `_ .@[]` and spaces). */
+function looksLikeCsvHeader(text: string, i: number): boolean {
+  const nl = text.indexOf('\n', i);
+  const line = text.slice(i, nl < 0 ? undefined : nl).replace(/\r$/, '');
+  if (line.length === 0 || line.length > 10000) return false;
+  const cols = line.split(',');
+  if (cols.length < 2) return false;
+  for (let c of cols) {
+    if (c.length >= 2 && c.startsWith('"') && c.endsWith('"')) c = c.slice(1, -1);
+    if (c.length === 0 || c.length > 128) return false;
+    for (let k = 0; k < c.length; k++) {
+      const ch = c.charCodeAt(k);
+      const ok = (ch >= 48 && ch <= 57) || (ch >= 65 && ch <= 90) || (ch >= 97 && ch <= 122) ||
+        ch === 95 || ch === 46 || ch === 64 || ch === 91 || ch === 93 || ch === 32;
+      if (!ok) return false;
+    }
+  }
+  return true;
 }
 
 /** Detect the format of a file (reads at most 64 KiB, gunzipping if needed). */

@@ -93,7 +93,7 @@ export function detectJsonShape(rec: unknown): JsonShape {
   if (isObj(o['Event']) && (isObj((o['Event'] as Obj)['System']))) return 'evtx-dump';
   if (isObj(o['winlog'])) return 'ecs';
   for (const k in o) if (k.startsWith('winlog.')) return 'ecs';
-  if (typeof o['EventData'] === 'string' || has(o, 'TimeGenerated') || has(o, 'EventLog') ||
+  if (typeof o['EventData'] === 'string' || has(o, 'TimeGenerated') || has(o, 'TimeGenerated [UTC]') || has(o, 'EventLog') ||
     has(o, 'TenantId') || has(o, '_ResourceId')) return 'sentinel';
   return 'nxlog';
 }

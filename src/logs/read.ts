@@ -14,7 +14,7 @@ import type { CanonicalEvent, EventSource, FieldValue } from './event.js';
 import { evtxItems } from './evtx.js';
 import { eventTime } from './fields.js';
 import { expandJsonValue, normalizeJsonRecord, type JsonShape } from './json.js';
-import { ByteLineSplitter, JsonValueSplitter, LineSplitter, XmlEventSplitter, type Piece } from './split.js';
+import { ByteLineSplitter, CsvRowSplitter, JsonValueSplitter, LineSplitter, XmlEventSplitter, type Piece } from './split.js';
 import { parseEventXml, XmlError } from './xml.js';
 import { detectFormatFromBytes, type DetectedFormat, type LogFormat } from './detect.js';
 import { isZipMagic, zipEntries, zipEntryBytes, type ZipEntry } from './zip.js';
@@ -262,9 +262,11 @@ async function* readStream(path: string, source: () => AsyncGenerator<Buffer>, o
       for (const p of sp.end()) yield* onPiece(p);
       return;
     }
-    // JSON shapes
+    // JSON shapes (and CSV rows, turned into objects with the header row)
     const shape: JsonShape | undefined = detected.shape === 'json-auto' ? undefined : detected.shape;
-    const sp = detected.jsonLayout === 'lines' ? new LineSplitter() : new JsonValueSplitter();
+    const csv = detected.format === 'csv';
+    let header: string[] | undefined;
+    const sp = csv ? new CsvRowSplitter() : detected.jsonLayout === 'lines' ? new LineSplitter() : new JsonValueSplitter();
     const bsp = new ByteLineSplitter();
     let recordNo = 0;
     const onPiece = function* (p: Piece): Generator<CanonicalEvent> {
@@ -272,6 +274,13 @@ async function* readStream(path: string, source: () => AsyncGenerator<Buffer>, o
       let value: unknown;
       try {
         value = JSON.parse(p.text);
+        if (csv) {
+          const row = value as string[];
+          if (!header) { header = row; return; }
+          const o: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+          header.forEach((h, k) => { if (k < row.length) o[h] = row[k]; });
+          value = o;
+        }
       } catch (e) {
         recordNo++;
         fail({ file: path, line: p.line, record: recordNo, message: `invalid JSON: ${errText(e)}` });
@@ -286,7 +295,7 @@ async function* readStream(path: string, source: () => AsyncGenerator<Buffer>, o
           fail({ file: path, line: p.line, record: recordNo, message: errText(e) });
           continue;
         }
-        const src: EventSource = detected.jsonLayout === 'lines' ? { file: path, line: p.line } : { file: path, line: p.line, record: recordNo };
+        const src: EventSource = detected.jsonLayout === 'lines' || csv ? { file: path, line: p.line } : { file: path, line: p.line, record: recordNo };
         yield emit(n.fields, src, n.time);
       }
     };

@@ -394,3 +394,92 @@ export class JsonValueSplitter {
     this.depth = this.base();
   }
 }
+
+/**
+ * CSV rows (RFC 4180: quoted fields may hold commas, quotes doubled, and newlines), as exported
+ * by Splunk (with `_raw`) and the Sentinel / Log Analytics portal. Each row is emitted as a JSON
+ * array text so the JSON path parses it; the reader pairs it with the header row.
+ */
+export class CsvRowSplitter {
+  private buf = '';
+  private i = 0;
+  private inQuotes = false;
+  private rowStart = 0;
+  private line = 1;
+  private rowLine = 1;
+  private fields: string[] = [];
+  private fieldStart = 0;
+
+  constructor(private readonly max = MAX_RECORD_CHARS) {}
+
+  push(chunk: string): Piece[] {
+    this.buf += chunk;
+    const out: Piece[] = [];
+    const s = this.buf;
+    let i = this.i;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (this.inQuotes) {
+        if (c === 34) {
+          if (i + 1 >= s.length) break; // need the next char to tell "" from a closing quote
+          if (s.charCodeAt(i + 1) === 34) i++;
+          else this.inQuotes = false;
+        } else if (c === 10) this.line++;
+        continue;
+      }
+      if (c === 34) { this.inQuotes = true; continue; }
+      if (c === 44) { this.fields.push(unquote(s.slice(this.fieldStart, i))); this.fieldStart = i + 1; continue; }
+      if (c === 10) {
+        const end = i > 0 && s.charCodeAt(i - 1) === 13 ? i - 1 : i;
+        this.fields.push(unquote(s.slice(this.fieldStart, end)));
+        if (!(this.fields.length === 1 && this.fields[0] === '')) {
+          out.push({ kind: 'item', text: JSON.stringify(this.fields), line: this.rowLine });
+        }
+        this.fields = [];
+        this.line++;
+        this.rowLine = this.line;
+        this.rowStart = i + 1;
+        this.fieldStart = i + 1;
+      }
+    }
+    this.i = i;
+    if (this.rowStart > 0) {
+      this.buf = this.buf.slice(this.rowStart);
+      this.i -= this.rowStart;
+      this.fieldStart -= this.rowStart;
+      this.rowStart = 0;
+    }
+    if (this.buf.length > this.max) {
+      out.push({ kind: 'error', line: this.rowLine, message: `CSV row larger than ${this.max} characters (unbalanced quote?): skipped` });
+      // Resynchronise at the next line.
+      const nl = this.buf.indexOf('\n', this.i);
+      this.buf = nl < 0 ? '' : this.buf.slice(nl + 1);
+      this.i = 0;
+      this.fieldStart = 0;
+      this.inQuotes = false;
+      this.fields = [];
+      this.line++;
+      this.rowLine = this.line;
+    }
+    return out;
+  }
+
+  end(): Piece[] {
+    const out = this.push('');
+    if (this.inQuotes) {
+      out.push({ kind: 'error', line: this.rowLine, message: 'unexpected end of input inside a quoted CSV field' });
+    } else if (this.buf.length > 0 || this.fields.length > 0) {
+      const end = this.buf.endsWith('\r') ? this.buf.length - 1 : this.buf.length;
+      this.fields.push(unquote(this.buf.slice(this.fieldStart, end)));
+      if (!(this.fields.length === 1 && this.fields[0] === '')) out.push({ kind: 'item', text: JSON.stringify(this.fields), line: this.rowLine });
+    }
+    this.buf = '';
+    this.fields = [];
+    return out;
+  }
+}
+
+function unquote(f: string): string {
+  if (f.length >= 2 && f.charCodeAt(0) === 34 && f.charCodeAt(f.length - 1) === 34) return f.slice(1, -1).split('""').join('"');
+  return f;
+}

@@ -16,7 +16,21 @@
 import type { FieldValue } from './event.js';
 
 export type WriteFormat =
-  | 'xml' | 'eventviewer' | 'ecs' | 'nxlog' | 'evtx-dump' | 'splunk' | 'sentinel' | 'sentinel-event';
+  | 'xml' | 'eventviewer' | 'ecs' | 'nxlog' | 'evtx-dump' | 'splunk' | 'sentinel' | 'sentinel-event'
+  | 'splunk-csv' | 'sentinel-csv';
+
+function csvCell(v: unknown): string {
+  const t = v === undefined || v === null ? '' : typeof v === 'string' ? v : String(v);
+  return /[",\r\n]/.test(t) ? `"${t.split('"').join('""')}"` : t;
+}
+
+/** CSV text: header = union of the rows' keys in first-seen order. */
+export function toCsv(rows: ReadonlyArray<Record<string, unknown>>, rename: Record<string, string> = {}): string {
+  const cols: string[] = [];
+  for (const r of rows) for (const k of Object.keys(r)) if (!cols.includes(k)) cols.push(k);
+  const head = cols.map((c) => csvCell(rename[c] ?? c)).join(',');
+  return `${head}\r\n${rows.map((r) => cols.map((c) => csvCell(r[c])).join(',')).join('\r\n')}\r\n`;
+}
 
 export type Fields = Readonly<Record<string, FieldValue>>;
 
@@ -274,5 +288,8 @@ export function writeEventsText(format: WriteFormat, events: readonly Fields[]):
     case 'splunk': return events.map((e) => JSON.stringify(toSplunk(e))).join('\n') + '\n';
     case 'sentinel': return `${JSON.stringify(events.map(toSentinel), null, 1)}\n`;
     case 'sentinel-event': return events.map((e) => JSON.stringify(toSentinelEvent(e))).join('\n') + '\n';
+    // Splunk "Export results" CSV (with _raw), and the Log Analytics portal CSV export.
+    case 'splunk-csv': return toCsv(events.map((e) => toSplunk(e)['result'] as Record<string, unknown>));
+    case 'sentinel-csv': return toCsv(events.map(toSentinelEvent), { TimeGenerated: 'TimeGenerated [UTC]' });
   }
 }

@@ -36,6 +36,8 @@ async function main(): Promise<void> {
   w('seed.splunk.json', writeEventsText('splunk', [f]));
   w('seed.sentinel.json', writeEventsText('sentinel', [f]));
   w('seed.sentinel-event.jsonl', writeEventsText('sentinel-event', [f]));
+  w('seed.splunk.csv', writeEventsText('splunk-csv', [f]));
+  w('seed.sentinel.csv', writeEventsText('sentinel-csv', [f]));
   console.log(`wrote seed fixtures to ${OUT}`);
 }
 

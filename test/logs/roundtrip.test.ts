@@ -21,6 +21,8 @@ const FIXTURES: Array<[string, string, number]> = [
   ['seed.splunk.json', 'json', 1],
   ['seed.sentinel.json', 'json', 1],
   ['seed.sentinel-event.jsonl', 'json', 1],
+  ['seed.splunk.csv', 'csv', 1],
+  ['seed.sentinel.csv', 'csv', 1],
 ];
 
 describe('seed sample in every format reads to the identical canonical event', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ByteLineSplitter, JsonValueSplitter, LineSplitter, XmlEventSplitter, type Piece } from '../../src/logs/split.js';
+import { ByteLineSplitter, CsvRowSplitter, JsonValueSplitter, LineSplitter, XmlEventSplitter, type Piece } from '../../src/logs/split.js';
 
 function feed<T extends string | Buffer>(sp: { push(c: T): Piece[]; end(): Piece[] }, chunks: T[]): Piece[] {
   return [...chunks.flatMap((c) => sp.push(c)), ...sp.end()];
@@ -37,6 +37,20 @@ describe('splitters (records cut across arbitrary chunk boundaries)', () => {
       expect(got.map((p) => p.kind === 'item' && [p.text, p.line])).toEqual([['{\n "x": "a\\"}"\n}', 2], ['{"y": 2}', 6]]);
     });
   }
+  for (const size of [1, 2, 5, 1000]) {
+    it(`CSV rows with quoted commas, quotes and newlines, chunk size ${size}`, () => {
+      const csv = 'a,b,c\r\n1,"x, ""y""\r\nz",\n\n"",2,3';
+      const rows = feed(new CsvRowSplitter(), chunked(csv, size));
+      expect(rows.map((p) => p.kind === 'item' && [JSON.parse(p.text), p.line])).toEqual([
+        [['a', 'b', 'c'], 1], [['1', 'x, "y"\r\nz', ''], 2], [['', '2', '3'], 5],
+      ]);
+    });
+  }
+  it('an unterminated CSV quote is an error at its row', () => {
+    const rows = feed(new CsvRowSplitter(), ['a,b\n1,"open\n2,3\n']);
+    expect(rows.map((p) => p.kind)).toEqual(['item', 'error']);
+    expect(rows[1]).toMatchObject({ line: 2 });
+  });
   it('oversized records are skipped with an error, memory stays bounded, reading resumes', () => {
     const big = 'x'.repeat(5000);
     const l = feed(new LineSplitter(1000), chunked(`{"a":1}\n{"b":"${big}"}\n{"c":3}\n`, 256));
