@@ -19,5 +19,5 @@ export { parseChunk, evtxItems } from './evtx.js';
 export { writeEvtx, EvtxStreamWriter } from './evtx-write.js';
 export {
   toEventXml, toEventViewerText, toEcs, toNxlog, toEvtxDump, toSplunk, toSentinel, toSentinelEvent,
-  writeEventsText, SYSTEM_FIELD_NAMES, type WriteFormat,
+  writeEventsText, toCsv, SYSTEM_FIELD_NAMES, type WriteFormat,
 } from './write.js';
