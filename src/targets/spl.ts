@@ -109,7 +109,8 @@ class SplSearchCompiler extends ExprCompiler {
   protected readonly tokens: Tokens = {
     and: ' ',
     or: ' OR ',
-    not: (s) => `NOT ${s.startsWith('(') ? s : `(${s})`}`,
+    // Always parenthesise: `(a) OR (b)` starts with '(' but is not one group.
+    not: (s) => `NOT (${s})`,
     group: (s) => `(${s})`,
     true: '*',
     false: 'NOT *',

@@ -5,8 +5,8 @@
  *
  * How: no SIEM runs here, so each generated query is evaluated by a small test-only interpreter
  * of the operators we emit (test/targets/agreement/*): KQL over Kusto.Language's own syntax tree
- * of the generated text; ES|QL and EQL through a parser of our filter grammar; Query DSL over the
- * JSON. Events: each rule's own fixtures, plus a deterministic sample of the benign baseline
+ * of the generated text; ES|QL and EQL through a parser of our filter grammar; SPL search terms
+ * and `| where` eval expressions; Query DSL over the JSON. Events: each rule's own fixtures, plus a deterministic sample of the benign baseline
  * (every 8th event and every baseline event any rule matches). Events become target rows through the same pipeline the compiler used (Sentinel's
  * Sysmon parser: text columns; ECS: typed fields, Initiated → network.direction).
  *
@@ -15,7 +15,7 @@
  * semantics as we understand them, agree with the engine on real and synthetic events.
  * What it does not prove: that the SIEM implements each operator as the interpreter does (the
  * interpreters encode the documented semantics; a SIEM bug or an undocumented difference would
- * not show), correlations/beacons (aggregation queries are not interpreted), SPL, ASIM and CIM
+ * not show), correlations/beacons (aggregation queries are not interpreted), ASIM and CIM
  * (their row shape from a Sysmon event is not unique), and ingestion differences (e.g. how a real
  * Elastic integration populates ECS fields).
  */
@@ -32,9 +32,10 @@ import { toRow, type Row } from './agreement/common.js';
 import { dslPredicate } from './agreement/dsl-eval.js';
 import { eqlPredicate, esqlPredicate } from './agreement/expr-eval.js';
 import { kqlPredicate } from './agreement/kql-eval.js';
+import { splPredicate } from './agreement/spl-eval.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const TARGETS: readonly TargetId[] = ['sentinel', 'elastic-eql', 'elastic-esql', 'elastic-dsl'];
+const TARGETS: readonly TargetId[] = ['sentinel', 'splunk', 'elastic-eql', 'elastic-esql', 'elastic-dsl'];
 
 async function read(path: string): Promise<CanonicalEvent[]> {
   const out: CanonicalEvent[] = [];
@@ -49,6 +50,8 @@ function predicate(target: TargetId, query: string): (row: Row) => boolean {
       return kqlPredicate(query);
     case 'elastic-esql':
       return esqlPredicate(query, types);
+    case 'splunk':
+      return splPredicate(query, types);
     case 'elastic-eql':
       return eqlPredicate(query, types);
     case 'elastic-dsl': {

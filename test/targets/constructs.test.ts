@@ -322,6 +322,10 @@ describe('errors are named and carry the rule, construct and target', () => {
       expect(r.error).toMatchObject({ code: 'UnmappedField', target: 'splunk-cim', ruleKey: '11111111-1111-4111-8111-111111111111', construct: 'field DestinationHostname' });
     }
   });
+  it('NOT over an OR of groups stays one group in SPL search (found by the agreement test)', () => {
+    const s = q(and(m('DestinationPort', 53), not(or(or(m('Image', '*\\a.exe'), m('Image', '*\\b.exe')), or(m('Image', '*\\c.exe'), m('Image', '*\\d.exe'))))), 'splunk');
+    expect(s).toContain('NOT ((Image="*\\\\a.exe" OR Image="*\\\\b.exe") OR (Image="*\\\\c.exe" OR Image="*\\\\d.exe"))');
+  });
   it('a mixed AND/OR keeps precedence with parentheses in SPL search (OR binds tighter there)', () => {
     const s = q(or(and(m('Image', 'a'), m('User', 'b')), m('Image', 'c')), 'splunk');
     expect(s).toContain('((Image="a" User="b") OR Image="c")');

@@ -160,8 +160,11 @@ const or3 = (a: V, b: () => V): V => {
   return a === null || y === null ? null : false;
 };
 
-export function evalFilter(n: Node, row: Row, types: Readonly<Record<string, string>>): V {
-  const ev = (x: Node) => evalFilter(x, row, types);
+/** Extra functions of a dialect (SPL eval); undefined = not one of them. */
+export type ExtraFunctions = (name: string, args: readonly V[]) => V | undefined;
+
+export function evalFilter(n: Node, row: Row, types: Readonly<Record<string, string>>, extra?: ExtraFunctions): V {
+  const ev = (x: Node) => evalFilter(x, row, types, extra);
   switch (n.t) {
     case 'lit':
       return n.v;
@@ -221,6 +224,10 @@ export function evalFilter(n: Node, row: Row, types: Readonly<Record<string, str
     case 'call': {
       const name = n.name.toLowerCase();
       const args = n.args.map(ev);
+      if (extra) {
+        const v = extra(name, args);
+        if (v !== undefined) return v;
+      }
       const a0 = args[0] ?? null;
       const ci = name.endsWith('~');
       const base = name.replace(/~$/, '');
