@@ -15,9 +15,10 @@
  * semantics as we understand them, agree with the engine on real and synthetic events.
  * What it does not prove: that the SIEM implements each operator as the interpreter does (the
  * interpreters encode the documented semantics; a SIEM bug or an undocumented difference would
- * not show), correlations/beacons (aggregation queries are not interpreted), ASIM and CIM
- * (their row shape from a Sysmon event is not unique), and ingestion differences (e.g. how a real
- * Elastic integration populates ECS fields).
+ * not show), correlations/beacons (aggregation queries are not interpreted), the real ASIM
+ * parser's Src/Dst placement and the real CIM field extraction (ASIM and CIM rows are built by our
+ * pipeline, every mapped column filled, so they test the rendering, not those parsers), and
+ * ingestion differences (e.g. how a real Elastic integration populates ECS fields).
  */
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -35,7 +36,7 @@ import { kqlPredicate } from './agreement/kql-eval.js';
 import { splPredicate } from './agreement/spl-eval.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const TARGETS: readonly TargetId[] = ['sentinel', 'splunk', 'elastic-eql', 'elastic-esql', 'elastic-dsl'];
+const TARGETS: readonly TargetId[] = ['sentinel', 'sentinel-asim', 'splunk', 'splunk-cim', 'elastic-eql', 'elastic-esql', 'elastic-dsl'];
 
 async function read(path: string): Promise<CanonicalEvent[]> {
   const out: CanonicalEvent[] = [];
@@ -47,10 +48,12 @@ function predicate(target: TargetId, query: string): (row: Row) => boolean {
   const types = defaultPipeline(target).types;
   switch (target) {
     case 'sentinel':
+    case 'sentinel-asim':
       return kqlPredicate(query);
     case 'elastic-esql':
       return esqlPredicate(query, types);
     case 'splunk':
+    case 'splunk-cim':
       return splPredicate(query, types);
     case 'elastic-eql':
       return eqlPredicate(query, types);
@@ -124,8 +127,9 @@ describe('generated queries select what the engine matches', () => {
         }
       }
       expect(disagreements).toEqual([]);
-      expect(compared).toBeGreaterThan(1000);
-      expect(matched).toBeGreaterThan(10);
+      // ASIM and CIM refuse many rules (Initiated, host names): fewer comparisons there.
+      expect(compared).toBeGreaterThan(target === 'sentinel-asim' || target === 'splunk-cim' ? 100 : 1000);
+      expect(matched).toBeGreaterThan(target === 'sentinel-asim' || target === 'splunk-cim' ? 0 : 10);
     }, 120_000);
   }
 });

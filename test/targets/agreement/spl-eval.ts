@@ -140,7 +140,13 @@ function splFunctions(name: string, args: readonly (string | number | boolean | 
 }
 
 export function splPredicate(query: string, types: Readonly<Record<string, string>>): (row: Row) => boolean {
-  const segs = splitPipes(query);
+  let segs = splitPipes(query);
+  // CIM: `| datamodel M D search | search <terms>`: the data model rows are our rows.
+  if (segs[0] === '' && segs[1]?.startsWith('datamodel ')) {
+    segs = segs.slice(2);
+    if (segs[0]?.startsWith('search ')) segs[0] = segs[0].slice(7);
+    else segs.unshift('');
+  }
   const problems: string[] = [];
   const search = new SearchParser(tokenize(segs[0]!, problems, { macroQuotes: true })).parse();
   if (problems.length) throw new Error(problems.join('; '));
