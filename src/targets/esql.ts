@@ -164,6 +164,8 @@ export class EsqlCompiler extends ExprCompiler {
     }
     if (evals.length) lines.push(`| EVAL ${evals.join(', ')}`);
     const cols = keys.map((k) => k.column);
+    // The engine leaves events without a group-by value out of every group.
+    if (cols.length) lines.push(`| WHERE ${cols.map((c) => `${c} IS NOT NULL`).join(' AND ')}`);
     const win = `_window = BUCKET(${time}, ${durationLiteral(rule.timespanMs)})`;
     const byWith = (extra: string[]) => [win, ...cols, ...extra].join(', ');
     const by = ['_window', ...cols].join(', ');
@@ -182,7 +184,7 @@ export class EsqlCompiler extends ExprCompiler {
         break;
       case 'value_sum':
       case 'value_avg':
-        lines.push(`| STATS _value = ${rule.type === 'value_sum' ? 'SUM' : 'AVG'}(TO_DOUBLE(${vfield()})) BY ${byWith([])}`, `| WHERE ${cond('_value')}`);
+        lines.push(`| STATS _value = ${rule.type === 'value_sum' ? 'SUM' : 'AVG'}(TO_DOUBLE(${vfield()})), _n = COUNT(${vfield()}) BY ${byWith([])}`, `| WHERE _n > 0 AND ${cond('_value')}`);
         break;
       case 'temporal':
         // One rule: every group that has events has seen all (one) of its rules.
@@ -194,7 +196,7 @@ export class EsqlCompiler extends ExprCompiler {
         lines.push(
           `| EVAL _t0 = CASE(_r0 == 1, ${time}), _t1 = CASE(_r1 == 1, ${time})`,
           `| STATS _first0 = MIN(_t0), _last1 = MAX(_t1) BY ${byWith([])}`,
-          '| WHERE _first0 < _last1',
+          '| WHERE _first0 <= _last1',
         );
         break;
       case 'beacon': {
@@ -206,7 +208,7 @@ export class EsqlCompiler extends ExprCompiler {
           `| STATS _active = COUNT(*), _total = SUM(_c), _first = MIN(_bucket), _last = MAX(_bucket), _mean = AVG(_c), _sd = STD_DEV(_c) BY ${by}`,
           `| EVAL _span = DATE_DIFF("seconds", _first, _last) / ${bucketS} + 1`,
           '| EVAL _coverage = TO_DOUBLE(_active) / _span, _cv = _sd / _mean',
-          `| WHERE _total >= ${b.minEvents} AND _span >= ${b.minBuckets} AND _coverage >= ${b.minCoverage} AND _cv <= ${b.maxCv}`,
+          `| WHERE ${[`_total >= ${b.minEvents}`, `_span >= ${b.minBuckets}`, `_coverage >= ${b.minCoverage}`, `_cv <= ${b.maxCv}`, ...rule.condition.map((t) => `_total ${OPS[t.op]} ${t.value}`)].join(' AND ')}`,
         );
         break;
       }

@@ -186,6 +186,14 @@ export class KqlCompiler extends ExprCompiler {
     }
     const ext: string[] = [`_window = bin_at(${time}, ${this.span(rule.timespanMs)}, datetime(1970-01-01))`];
     for (const k of keys) ext.push(`${kqlName(k.column)} = ${this.groupExpr(k.common, k.fieldByRule, bases, preds)}`);
+    // The engine leaves events without a group-by value out of every group.
+    // (tostring() turns a missing dynamic value into "", so test the source column; string
+    // columns cannot tell missing from empty in Kusto.)
+    const present = keys.flatMap((k) => {
+      const fs = k.common !== undefined ? this.field(k.common) : [];
+      return fs.length === 1 && fs[0]!.type !== 'string' && fs[0]!.type !== 'ip' ? [`isnotnull(${kqlName(fs[0]!.name)})`] : [];
+    });
+    if (present.length) lines.push(`| where ${present.join(' and ')}`);
     lines.push(`| extend ${ext.join(', ')}`);
     const by = ['_window', ...keys.map((k) => kqlName(k.column))].join(', ');
     const cond = (col: string) => thresholds(rule).map((t) => `${col} ${OPS[t.op]} ${num(t.value)}`).join(' and ');
@@ -203,14 +211,15 @@ export class KqlCompiler extends ExprCompiler {
         const vf = this.valueField(rule);
         const fn = rule.type === 'value_sum' ? 'sum' : 'avg';
         const x = vf.type === 'int' ? kqlName(vf.name) : `todouble(${kqlName(vf.name)})`;
-        lines.push(`| summarize _value = ${fn}(${x}) by ${by}`, `| where ${cond('_value')}`);
+        // Fires only when some event had a number (as the engine).
+        lines.push(`| summarize _value = ${fn}(${x}), _n = countif(isnotnull(${x})) by ${by}`, `| where _n > 0 and ${cond('_value')}`);
         break;
       }
       case 'temporal':
         lines.push(`| summarize by ${by}, _rule`, `| summarize _count = count() by ${by}`, `| where ${cond('_count')}`);
         break;
       case 'temporal_ordered':
-        lines.push(`| summarize _first0 = minif(${time}, _rule == 0), _last1 = maxif(${time}, _rule == 1) by ${by}`, '| where _first0 < _last1');
+        lines.push(`| summarize _first0 = minif(${time}, _rule == 0), _last1 = maxif(${time}, _rule == 1) by ${by}`, '| where _first0 <= _last1');
         break;
       case 'beacon':
         lines.push(...this.beacon(rule, by));
@@ -234,20 +243,21 @@ export class KqlCompiler extends ExprCompiler {
       );
     }
     out.push(`| extend _bucket = bin_at(${time}, ${bucket}, datetime(1970-01-01))`);
-    const gapAggs = b.method === 'intervals' ? ', _gapMean = avg(_gap), _gapSd = stdevp(_gap)' : '';
     out.push(
       `| summarize _c = count()${b.method === 'intervals' ? ', _gapSum = sum(_gap), _gapSq = sum(_gap * _gap), _gapN = countif(isnotnull(_gap))' : ''} by ${by}, _bucket`,
       `| summarize _active = count(), _total = sum(_c), _first = min(_bucket), _last = max(_bucket), _mean = avg(_c), _sd = stdevp(_c)${b.method === 'intervals' ? ', _gs = sum(_gapSum), _gq = sum(_gapSq), _gn = sum(_gapN)' : ''} by ${by}`,
       `| extend _span = (_last - _first) / ${bucket} + 1`,
       '| extend _coverage = todouble(_active) / _span, _cv = _sd / _mean',
     );
-    void gapAggs;
-    const conds = [`_total >= ${b.minEvents}`, `_span >= ${b.minBuckets}`, `_coverage >= ${num(b.minCoverage)}`];
+    const conds = [`_total >= ${b.minEvents}`, `_span >= ${b.minBuckets}`];
     if (b.method === 'intervals') {
-      // Population stdev of the gaps from their sum and sum of squares (exact, no approximation).
-      out.push('| extend _gapMean = _gs / _gn', '| extend _gapCv = sqrt(max_of(_gq / _gn - _gapMean * _gapMean, 0.0)) / _gapMean');
+      // Population stdev of the gaps from their sum and sum of squares; `intervals` replaces the
+      // coverage and count-cv tests (as the engine does); cv is 0 when every gap is 0.
+      out.push('| extend _gapMean = _gs / _gn', '| extend _gapCv = iff(_gapMean > 0, sqrt(max_of(_gq / _gn - _gapMean * _gapMean, 0.0)) / _gapMean, 0.0)');
       conds.push(`_gn > 0 and _gapCv <= ${num(b.maxIntervalCv ?? b.maxCv)}`);
-    } else conds.push(`_cv <= ${num(b.maxCv)}`);
+    } else conds.push(`_coverage >= ${num(b.minCoverage)}`, `_cv <= ${num(b.maxCv)}`);
+    // The rule's own condition, if any, applies to the event total.
+    for (const t of rule.condition) conds.push(`_total ${OPS[t.op]} ${num(t.value)}`);
     out.push(`| where ${conds.join(' and ')}`);
     return out;
   }

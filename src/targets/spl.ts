@@ -243,7 +243,7 @@ export class SplCompiler {
     }
     parts.push(`| eval ${evals.join(', ')}`);
     const cols = keys.map((k) => k.column);
-    if (cols.length) parts.push(`| fillnull value="" ${cols.join(' ')}`);
+    // No fillnull: `stats … BY` drops events without a group value, as the engine does.
     const by = ['_window', ...cols].join(' ');
     const cond = (col: string) => thresholds(rule).map((t) => `${col}${OPS[t.op]}${num(t.value)}`).join(' AND ');
     const vfield = (): string => {
@@ -269,7 +269,7 @@ export class SplCompiler {
         break;
       }
       case 'temporal_ordered':
-        parts.push(`| eval _t0=if(_r0==1, _time, null()), _t1=if(_r1==1, _time, null())`, `| stats min(_t0) AS _first0 max(_t1) AS _last1 BY ${by}`, '| where _first0 < _last1');
+        parts.push(`| eval _t0=if(_r0==1, _time, null()), _t1=if(_r1==1, _time, null())`, `| stats min(_t0) AS _first0 max(_t1) AS _last1 BY ${by}`, '| where _first0 <= _last1');
         break;
       case 'beacon':
         parts.push(...this.beacon(rule, by));
@@ -295,11 +295,13 @@ export class SplCompiler {
       `| stats count AS _active sum(_c) AS _total min(_bucket) AS _first max(_bucket) AS _last avg(_c) AS _mean stdevp(_c) AS _sd${b.method === 'intervals' ? ' sum(_gs) AS _gs sum(_gq) AS _gq sum(_gn) AS _gn' : ''} BY ${by}`,
       `| eval _span=(_last-_first)/${bs}+1, _coverage=_active/_span, _cv=_sd/_mean`,
     );
-    const conds = [`_total>=${b.minEvents}`, `_span>=${b.minBuckets}`, `_coverage>=${b.minCoverage}`];
+    const conds = [`_total>=${b.minEvents}`, `_span>=${b.minBuckets}`];
     if (b.method === 'intervals') {
-      out.push('| eval _gmean=_gs/_gn, _gcv=sqrt(max(_gq/_gn-_gmean*_gmean, 0))/_gmean');
+      // `intervals` replaces the coverage and count-cv tests (as the engine does).
+      out.push('| eval _gmean=_gs/_gn, _gcv=if(_gmean>0, sqrt(max(_gq/_gn-_gmean*_gmean, 0))/_gmean, 0)');
       conds.push(`_gn>0 AND _gcv<=${b.maxIntervalCv ?? b.maxCv}`);
-    } else conds.push(`_cv<=${b.maxCv}`);
+    } else conds.push(`_coverage>=${b.minCoverage}`, `_cv<=${b.maxCv}`);
+    for (const t of rule.condition) conds.push(`_total${OPS[t.op]}${t.value}`);
     out.push(`| where ${conds.join(' AND ')}`);
     return out;
   }
