@@ -29,8 +29,15 @@ export function baseRules(rule: CorrelationRule, ctx: CompileContext): BaseRef[]
   });
 }
 
+/** SEMANTICS.md: a beacon without group-by groups by these (the engine does the same). */
+export const BEACON_DEFAULT_GROUP_BY = ['Computer', 'Image', 'DestinationIp', 'DestinationPort'] as const;
+
+export function effectiveGroupBy(rule: CorrelationRule): readonly string[] {
+  return rule.type === 'beacon' && rule.groupBy.length === 0 ? BEACON_DEFAULT_GROUP_BY : rule.groupBy;
+}
+
 export function groupKeys(rule: CorrelationRule, bases: readonly BaseRef[]): GroupKey[] {
-  return rule.groupBy.map((g) => {
+  return effectiveGroupBy(rule).map((g) => {
     const alias = rule.aliases[g];
     const m = new Map<string, string>();
     for (const b of bases) m.set(b.key, alias?.[b.key] ?? g);

@@ -67,12 +67,12 @@ class P {
     return this.cmp();
   }
   private cmp(): Node {
-    const l = this.primary();
+    const l = this.add();
     const t = this.peek();
     if (!t) return l;
     if (['==', '!=', '<', '<=', '>', '>=', ':'].includes(t.text)) {
       this.i++;
-      return { t: 'bin', op: t.text, l, r: this.primary() };
+      return { t: 'bin', op: t.text, l, r: this.add() };
     }
     if (t.kind === 'ident') {
       const w = t.text.toLowerCase();
@@ -94,6 +94,22 @@ class P {
         this.eat('null');
         return { t: 'isnull', e: l, not: neg };
       }
+    }
+    return l;
+  }
+  private add(): Node {
+    let l = this.mul();
+    while (this.peek()?.kind === 'punct' && (this.peek()!.text === '+' || (this.peek()!.text === '-' && this.toks[this.i + 1]?.kind !== 'num'))) {
+      const op = this.next().text;
+      l = { t: 'bin', op, l, r: this.mul() };
+    }
+    return l;
+  }
+  private mul(): Node {
+    let l = this.primary();
+    while (this.peek()?.kind === 'punct' && (this.peek()!.text === '*' || this.peek()!.text === '/')) {
+      const op = this.next().text;
+      l = { t: 'bin', op, l, r: this.primary() };
     }
     return l;
   }
@@ -138,6 +154,8 @@ class P {
     throw new Error(`expr-eval: unexpected '${t.text}' at ${t.pos} (${this.eql ? 'eql' : 'esql'})`);
   }
 }
+
+export type { Node as FilterNode };
 
 export function parseFilter(text: string, eql: boolean): Node {
   const problems: string[] = [];
@@ -211,6 +229,16 @@ export function evalFilter(n: Node, row: Row, types: Readonly<Record<string, str
           return Number(l) > Number(r);
         case '>=':
           return Number(l) >= Number(r);
+        // Arithmetic: `/` is float division (our queries divide exactly where ES|QL would
+        // divide integers: bucket-start differences by the bucket size).
+        case '+':
+          return Number(l) + Number(r);
+        case '-':
+          return Number(l) - Number(r);
+        case '*':
+          return Number(l) * Number(r);
+        case '/':
+          return Number(r) === 0 ? null : Number(l) / Number(r);
         case 'like':
           return wildcardToJs(s(r)!, false).test(s(l)!);
         case 'rlike':

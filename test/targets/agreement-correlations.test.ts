@@ -1,0 +1,65 @@
+/**
+ * Agreement with the engine for correlations and beacons on ES|QL: every repository correlation
+ * rule's generated ES|QL pipeline is run by a test-only interpreter (test/targets/agreement/
+ * esql-pipeline.ts: WHERE, EVAL, STATS … BY BUCKET, COUNT/SUM/AVG/MIN/MAX/STD_DEV) over the
+ * rule's fixture events as ECS rows, and the (window, group) pairs it reports must equal the
+ * correlation matches of the engine. Not covered: KQL and SPL aggregation pipelines (no
+ * interpreter here; their golden files are reviewed), and the real engines' arithmetic.
+ */
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { evaluateAll } from '../../src/engine/index.js';
+import type { CorrelationRule, Rule } from '../../src/ir/types.js';
+import type { CanonicalEvent } from '../../src/logs/event.js';
+import { readEvents } from '../../src/logs/index.js';
+import { loadRulePaths } from '../../src/sigma/index.js';
+import { rulesByKey } from '../../src/targets/batch.js';
+import { effectiveGroupBy } from '../../src/targets/correlation.js';
+import { compileRule, defaultPipeline } from '../../src/targets/index.js';
+import { toRow } from './agreement/common.js';
+import { runEsql } from './agreement/esql-pipeline.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+async function read(path: string): Promise<CanonicalEvent[]> {
+  const out: CanonicalEvent[] = [];
+  for await (const e of readEvents(path, { onError: () => {} })) out.push(e);
+  return out;
+}
+
+describe('ES|QL correlations select the same (window, group) pairs as the engine', async () => {
+  const loaded = await loadRulePaths([join(root, 'rules')], { profile: 'repo', listsDir: join(root, 'lists') });
+  const rules: readonly Rule[] = loaded.rules;
+  const byKey = rulesByKey(rules);
+  const cors = rules.filter((r): r is CorrelationRule => r.kind === 'correlation');
+
+  it('the repository has correlation rules with fixtures', () => {
+    expect(cors.length).toBeGreaterThan(0);
+    expect(cors.every((c) => (c.tests?.fixtures.length ?? 0) > 0)).toBe(true);
+  });
+
+  for (const c of cors) {
+    it(`${c.title}`, async () => {
+      const res = compileRule(c, 'elastic-esql', { rulesByKey: byKey });
+      expect(res.ok, res.ok ? '' : res.error.message).toBe(true);
+      if (!res.ok) return;
+      const p = defaultPipeline('elastic-esql');
+      const gb = effectiveGroupBy(c);
+      let fired = 0;
+      for (const fx of c.tests!.fixtures) {
+        const events = await read(resolve(dirname(c.source.file), fx.path));
+        const engine = evaluateAll(rules.filter((r) => r.kind !== 'filter'), events)
+          .correlations.filter((m) => m.rule === c || m.ruleKey === (c.id ?? c.name))
+          .map((m) => `${m.window.start}|${gb.map((g) => m.group[g]).join('|')}`)
+          .sort();
+        const rows = runEsql(res.value.query, events.map((e) => toRow(e, p)), p.types);
+        const cols = gb.map((g) => g.replace(/[^A-Za-z0-9_]/g, '_'));
+        const esql = rows.map((r) => `${r['_window']}|${cols.map((k) => String(r[k])).join('|')}`).sort();
+        expect(esql, `${fx.path}`).toEqual(engine);
+        fired += engine.length;
+      }
+      // At least one fixture of each correlation fires (positives exist).
+      expect(fired).toBeGreaterThan(0);
+    });
+  }
+});
