@@ -1,10 +1,12 @@
 /**
- * Agreement with the engine for correlations and beacons on ES|QL: every repository correlation
- * rule's generated ES|QL pipeline is run by a test-only interpreter (test/targets/agreement/
- * esql-pipeline.ts: WHERE, EVAL, STATS … BY BUCKET, COUNT/SUM/AVG/MIN/MAX/STD_DEV) over the
- * rule's fixture events as ECS rows, and the (window, group) pairs it reports must equal the
- * correlation matches of the engine. Not covered: KQL and SPL aggregation pipelines (no
- * interpreter here; their golden files are reviewed), and the real engines' arithmetic.
+ * Agreement with the engine for correlations and beacons on ES|QL and KQL: every repository
+ * correlation rule's generated pipeline is run by a test-only interpreter (ES|QL: WHERE, EVAL,
+ * STATS … BY BUCKET, COUNT/SUM/AVG/MIN/MAX/STD_DEV; KQL, over Kusto.Language's syntax tree:
+ * where, extend, summarize … by bin_at, count/countif/sum/avg/min/max/stdevp) over the rule's
+ * fixture events as target rows, and the (window, group) pairs it reports must equal the
+ * correlation matches of the engine. Not covered: SPL aggregation pipelines (no interpreter
+ * here; their golden files are reviewed), KQL sort/prev() (beacon method 'intervals', unused by
+ * the repository's rules), and the real engines' arithmetic.
  */
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +20,7 @@ import { effectiveGroupBy } from '../../src/targets/correlation.js';
 import { compileRule, defaultPipeline } from '../../src/targets/index.js';
 import { toRow } from './agreement/common.js';
 import { runEsql } from './agreement/esql-pipeline.js';
+import { runKql } from './agreement/kql-eval.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -38,12 +41,13 @@ describe('ES|QL correlations select the same (window, group) pairs as the engine
     expect(cors.every((c) => (c.tests?.fixtures.length ?? 0) > 0)).toBe(true);
   });
 
+  for (const target of ['elastic-esql', 'sentinel'] as const)
   for (const c of cors) {
-    it(`${c.title}`, async () => {
-      const res = compileRule(c, 'elastic-esql', { rulesByKey: byKey });
+    it(`${target}: ${c.title}`, async () => {
+      const res = compileRule(c, target, { rulesByKey: byKey });
       expect(res.ok, res.ok ? '' : res.error.message).toBe(true);
       if (!res.ok) return;
-      const p = defaultPipeline('elastic-esql');
+      const p = defaultPipeline(target);
       const gb = effectiveGroupBy(c);
       let fired = 0;
       for (const fx of c.tests!.fixtures) {
@@ -52,7 +56,8 @@ describe('ES|QL correlations select the same (window, group) pairs as the engine
           .correlations.filter((m) => m.rule === c || m.ruleKey === (c.id ?? c.name))
           .map((m) => `${m.window.start}|${gb.map((g) => m.group[g]).join('|')}`)
           .sort();
-        const rows = runEsql(res.value.query, events.map((e) => toRow(e, p)), p.types);
+        const input = events.map((e) => toRow(e, p));
+        const rows = target === 'sentinel' ? runKql(res.value.query, input) : runEsql(res.value.query, input, p.types);
         const cols = gb.map((g) => g.replace(/[^A-Za-z0-9_]/g, '_'));
         const esql = rows.map((r) => `${r['_window']}|${cols.map((k) => String(r[k])).join('|')}`).sort();
         expect(esql, `${fx.path}`).toEqual(engine);

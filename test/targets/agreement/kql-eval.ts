@@ -67,6 +67,15 @@ function evalNode(n: N, row: Row): V {
 function compileNode(n: N): F {
   const k = kindOf(n);
   // Literals and names are read once.
+  if (k === 'TimespanLiteralExpression') {
+    const v = timespanMs((n as unknown as { Token: { Text: string } }).Token.Text);
+    return () => v;
+  }
+  if (k === 'DateTimeLiteralExpression') {
+    const text = (n as unknown as { Token: { Text: string } }).Token.Text;
+    const v = Date.parse(/^datetime\((.*)\)$/.exec(text)![1]! + 'Z');
+    return () => v;
+  }
   if (k.endsWith('LiteralExpression')) {
     const v = n.LiteralValue as V;
     return () => v;
@@ -157,9 +166,27 @@ function evalBinary(n: N, k: string, lf: F, rf: F, row: Row, inItems: readonly s
       const ci = n.Operator?.Text === 'in~';
       return inItems.some((x) => (ci ? x.toLowerCase() === a.toLowerCase() : x === a));
     }
+    case 'AddExpression':
+    case 'SubtractExpression':
+    case 'MultiplyExpression':
+    case 'DivideExpression': {
+      const a = L();
+      const b = R();
+      if (a === null || b === null) return null;
+      const x = Number(a);
+      const y = Number(b);
+      return k === 'AddExpression' ? x + y : k === 'SubtractExpression' ? x - y : k === 'MultiplyExpression' ? x * y : y === 0 ? null : x / y;
+    }
     default:
       throw new Error(`kql-eval: unsupported node ${k}`);
   }
+}
+
+/** `5m`, `1h`, `30s`, `1d` → milliseconds (test scope: the spans we emit). */
+export function timespanMs(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(d|h|m|s|ms)$/.exec(text);
+  if (!m) throw new Error(`kql-eval: timespan ${text}`);
+  return Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000, ms: 1 }[m[2] as 'd']!;
 }
 
 function collectLiterals(n: N, out: string[]): void {
@@ -217,6 +244,21 @@ function callFn(name: string, args: readonly F[], row: Row): V {
       const v = a(0);
       return v === null ? null : !v;
     }
+    case 'bin_at': {
+      const t = a(0);
+      if (t === null) return null;
+      const span = Number(a(1));
+      const origin = Number(a(2));
+      return origin + Math.floor((Number(t) - origin) / span) * span;
+    }
+    case 'sqrt': {
+      const v = a(0);
+      return v === null ? null : Math.sqrt(Number(v));
+    }
+    case 'max_of':
+      return Math.max(...args.map((_, i) => Number(a(i))));
+    case 'iff':
+      return a(0) === true ? a(1) : a(2);
     case 'ipv4_is_in_range':
     case 'ipv6_is_in_range':
     case 'ipv4_is_in_any_range':
@@ -258,4 +300,120 @@ export function kqlPredicate(query: string): (row: Row) => boolean {
   };
   find(root);
   return (row) => wheres.every((w) => evalNode(w, row) === true);
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Pipelines (correlations): table | where | extend | summarize … by …
+// ---------------------------------------------------------------------------------------------
+
+interface Seq<T> {
+  readonly Count: number;
+  getItem(i: number): { readonly Element: T };
+}
+interface PipeNode extends N {
+  readonly Operator?: N & { readonly Text: string };
+}
+interface Named {
+  readonly Name?: { readonly SimpleName: string };
+  readonly Expression?: N;
+}
+const items = <T>(s: Seq<T>): T[] => Array.from({ length: s.Count }, (_, i) => s.getItem(i).Element);
+
+function aggregate(call: N, rows: readonly Row[]): V {
+  const name = call.Name!.SimpleName;
+  const list = call.ArgumentList!.Expressions;
+  const args: F[] = [];
+  for (let i = 0; i < list.Count; i++) args.push(compileNode(list.getItem(i).Element));
+  const vals = (f: F, where?: F) => rows.filter((r) => !where || where(r) === true).map((r) => f(r)).filter((v): v is string | number | boolean => v !== null);
+  const nums = (f: F, where?: F) => vals(f, where).map(Number);
+  switch (name) {
+    case 'count':
+      return rows.length;
+    case 'countif':
+      return rows.filter((r) => args[0]!(r) === true).length;
+    case 'sum': {
+      const xs = nums(args[0]!);
+      return xs.reduce((a, b) => a + b, 0);
+    }
+    case 'avg': {
+      const xs = nums(args[0]!);
+      return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+    }
+    case 'min':
+    case 'max':
+    case 'minif':
+    case 'maxif': {
+      const xs = nums(args[0]!, name.endsWith('if') ? args[1] : undefined);
+      if (!xs.length) return null;
+      return name.startsWith('min') ? Math.min(...xs) : Math.max(...xs);
+    }
+    case 'stdevp': {
+      const xs = nums(args[0]!);
+      if (!xs.length) return null;
+      const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+      return Math.sqrt(xs.reduce((a, b) => a + (b - m) * (b - m), 0) / xs.length);
+    }
+  }
+  throw new Error(`kql-eval: aggregate ${name}`);
+}
+
+function nameOf(e: N & Named, i: number): { name: string; expr: N } {
+  if (kindOf(e) === 'SimpleNamedExpression') return { name: e.Name!.SimpleName, expr: e.Expression! };
+  if (kindOf(e) === 'NameReference') return { name: e.SimpleName!, expr: e };
+  throw new Error(`kql-eval: unnamed column ${i}`);
+}
+
+function runOp(op: N, rows: Row[]): Row[] {
+  const k = kindOf(op);
+  if (k === 'FilterOperator') {
+    const f = compileNode(op.Condition!);
+    return rows.filter((r) => f(r) === true);
+  }
+  if (k === 'ExtendOperator') {
+    const cols = items((op as unknown as { Expressions: Seq<N & Named> }).Expressions).map(nameOf).map((c) => ({ name: c.name, f: compileNode(c.expr) }));
+    return rows.map((r) => {
+      const o: Row = { ...r };
+      for (const c of cols) o[c.name] = c.f(r);
+      return o;
+    });
+  }
+  if (k === 'SummarizeOperator') {
+    const so = op as unknown as { Aggregates: Seq<N & Named>; ByClause: { Expressions: Seq<N & Named> } | null };
+    const aggs = items(so.Aggregates).map(nameOf);
+    const by = so.ByClause ? items(so.ByClause.Expressions).map(nameOf).map((c) => ({ name: c.name, f: compileNode(c.expr) })) : [];
+    const groups = new Map<string, { key: Row; rows: Row[] }>();
+    for (const r of rows) {
+      const key: Row = {};
+      for (const b of by) key[b.name] = b.f(r);
+      const id = JSON.stringify(by.map((b) => key[b.name]));
+      let g = groups.get(id);
+      if (!g) groups.set(id, (g = { key, rows: [] }));
+      g.rows.push(r);
+    }
+    return [...groups.values()].map(({ key, rows: rs }) => {
+      const o: Row = { ...key };
+      for (const a of aggs) o[a.name] = aggregate(a.expr, rs);
+      return o;
+    });
+  }
+  throw new Error(`kql-eval: unsupported operator ${k}`);
+}
+
+/** Runs a generated `T | where | extend | summarize …` pipeline over rows of its table. */
+export function runKql(query: string, input: readonly Row[]): Row[] {
+  const root = kqlParse(query) as N;
+  let pipe: PipeNode | undefined;
+  const find = (n: N | null) => {
+    if (!n || pipe) return;
+    if (kindOf(n) === 'PipeExpression') pipe = n as PipeNode;
+    else for (let i = 0; i < n.ChildCount; i++) find(n.GetChild(i));
+  };
+  find(root);
+  const run = (n: N): Row[] => {
+    if (kindOf(n) === 'PipeExpression') return runOp((n as PipeNode).Operator!, run(n.Expression!));
+    if (kindOf(n) === 'NameReference') return [...input];
+    throw new Error(`kql-eval: unsupported source ${kindOf(n)}`);
+  };
+  return run(pipe!);
 }
