@@ -224,6 +224,15 @@ export abstract class ExprCompiler {
     return sh.kind === 'exact' ? `m:${c.field}` : undefined;
   }
 
+  /** Key for exact integer matches on one typed int field (rendered as `in (…)`). */
+  protected intKey(c: Expr): string | undefined {
+    if (c.type !== 'match' || this.pipeline.values[c.field]) return undefined;
+    const f = this.singleField(c.field);
+    if (!f || f.type !== 'int') return undefined;
+    const lit = literalOf(c.pattern);
+    return lit !== undefined && /^-?\d{1,15}$/.test(lit) ? `i:${c.field}` : undefined;
+  }
+
   /** A named list as a watchlist/lookup reference; default: inline values. */
   protected listRef(e: OrNode, lm: ListMapping, neg: boolean): string {
     void lm;

@@ -112,7 +112,12 @@ export class EqlCompiler extends ExprCompiler {
       const f = this.singleField(g[0]!.field)!;
       merged.push(this.guard(f, `${eqlName(f.name)} in~ (${g.map((c) => esString(literalOf(c.pattern)!)).join(', ')})`, neg));
     }
-    return { merged, rest: exact.rest };
+    const ints = this.groupBy<MatchNode>(exact.rest, (c) => this.intKey(c));
+    for (const g of ints.groups) {
+      const f = this.singleField(g[0]!.field)!;
+      merged.push(this.guard(f, `${eqlName(f.name)} in (${g.map((c) => Number(literalOf(c.pattern))).join(', ')})`, neg));
+    }
+    return { merged, rest: ints.rest };
   }
 
   private head(): string {

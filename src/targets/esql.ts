@@ -125,7 +125,12 @@ export class EsqlCompiler extends ExprCompiler {
       const f = this.singleField(g[0]!.field)!;
       merged.push(this.guard(`${this.str(f, true)} IN (${g.map((c) => esString(literalOf(c.pattern)!.toLowerCase())).join(', ')})`, neg));
     }
-    return { merged, rest: exact.rest };
+    const ints = this.groupBy<MatchNode>(exact.rest, (c) => this.intKey(c));
+    for (const g of ints.groups) {
+      const f = this.singleField(g[0]!.field)!;
+      merged.push(`${esqlName(f.name)} IN (${g.map((c) => Number(literalOf(c.pattern))).join(', ')})`);
+    }
+    return { merged, rest: ints.rest };
   }
 
   private from(): string {

@@ -148,7 +148,12 @@ export class KqlCompiler extends ExprCompiler {
       const f = this.singleField(g[0]!.field)!;
       merged.push(`${this.str(f)} in~ (${g.map((c) => kqlString(literalOf(c.pattern)!)).join(', ')})`);
     }
-    return { merged, rest: exact.rest };
+    const ints = this.groupBy<MatchNode>(exact.rest, (c) => this.intKey(c));
+    for (const g of ints.groups) {
+      const f = this.singleField(g[0]!.field)!;
+      merged.push(this.guard(`${kqlName(f.name)} in (${g.map((c) => Number(literalOf(c.pattern))).join(', ')})`, neg));
+    }
+    return { merged, rest: ints.rest };
   }
 
   // -------------------------------------------------------------------------------------------
