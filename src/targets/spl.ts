@@ -88,6 +88,17 @@ export class SplWhereCompiler extends ExprCompiler {
     return `isnull(${evalName(f.name)})`;
   }
 
+  /** ORed CIDRs on one field: one presence guard, the cidrmatch() calls ORed inside. */
+  protected override mergeOr(children: readonly Expr[], neg: boolean): { merged: string[]; rest: readonly Expr[] } {
+    const cidrs = this.groupBy<CidrNode>(children, (c) => (c.type === 'cidr' && this.singleField(c.field) ? `c:${c.field}` : undefined));
+    const merged = cidrs.groups.map((g) => {
+      const n = evalName(this.singleField(g[0]!.field)!.name);
+      const any = g.map((c) => `cidrmatch(${splString(c.cidr)}, ${n})`).join(' OR ');
+      return neg ? `(isnotnull(${n}) AND (${any}))` : any;
+    });
+    return { merged, rest: cidrs.rest };
+  }
+
   protected fieldref(f: TField, o: TField, e: FieldRefNode, _neg: boolean): string {
     const a = e.cased ? evalName(f.name) : `lower(${evalName(f.name)})`;
     const b = e.cased ? evalName(o.name) : `lower(${evalName(o.name)})`;
