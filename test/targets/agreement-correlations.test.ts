@@ -4,8 +4,8 @@
  * STATS … BY BUCKET, COUNT/SUM/AVG/MIN/MAX/STD_DEV; KQL, over Kusto.Language's syntax tree:
  * where, extend, summarize … by bin_at, count/countif/sum/avg/min/max/stdevp) over the rule's
  * fixture events as target rows, and the (window, group) pairs it reports must equal the
- * correlation matches of the engine. Not covered: SPL aggregation pipelines (no interpreter
- * here; their golden files are reviewed), KQL sort/prev() (beacon method 'intervals', unused by
+ * correlation matches of the engine. SPL too (search, where, eval, stats … BY with count, dc,
+ * sum, avg, min, max, stdevp). Not covered: SPL sort/streamstats and KQL sort/prev() (beacon method 'intervals', unused by
  * the repository's rules), and the real engines' arithmetic.
  */
 import { dirname, join, resolve } from 'node:path';
@@ -21,6 +21,7 @@ import { compileRule, defaultPipeline } from '../../src/targets/index.js';
 import { toRow } from './agreement/common.js';
 import { runEsql } from './agreement/esql-pipeline.js';
 import { runKql } from './agreement/kql-eval.js';
+import { runSpl } from './agreement/spl-eval.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -41,7 +42,7 @@ describe('ES|QL correlations select the same (window, group) pairs as the engine
     expect(cors.every((c) => (c.tests?.fixtures.length ?? 0) > 0)).toBe(true);
   });
 
-  for (const target of ['elastic-esql', 'sentinel'] as const)
+  for (const target of ['elastic-esql', 'sentinel', 'splunk'] as const)
   for (const c of cors) {
     it(`${target}: ${c.title}`, async () => {
       const res = compileRule(c, target, { rulesByKey: byKey });
@@ -57,9 +58,12 @@ describe('ES|QL correlations select the same (window, group) pairs as the engine
           .map((m) => `${m.window.start}|${gb.map((g) => m.group[g]).join('|')}`)
           .sort();
         const input = events.map((e) => toRow(e, p));
-        const rows = target === 'sentinel' ? runKql(res.value.query, input) : runEsql(res.value.query, input, p.types);
+        // Splunk's _time is in seconds.
+        if (target === 'splunk') for (const r of input) r['_time'] = Number(r['_time']) / 1000;
+        const rows = target === 'sentinel' ? runKql(res.value.query, input) : target === 'splunk' ? runSpl(res.value.query, input, p.types) : runEsql(res.value.query, input, p.types);
         const cols = gb.map((g) => g.replace(/[^A-Za-z0-9_]/g, '_'));
-        const esql = rows.map((r) => `${r['_window']}|${cols.map((k) => String(r[k])).join('|')}`).sort();
+        const scale = target === 'splunk' ? 1000 : 1;
+        const esql = rows.map((r) => `${Number(r['_window']) * scale}|${cols.map((k) => String(r[k])).join('|')}`).sort();
         expect(esql, `${fx.path}`).toEqual(engine);
         fired += engine.length;
       }

@@ -100,7 +100,7 @@ class SearchParser {
 const reCache = new Map<string, RE2JS>();
 
 /** SPL eval functions on top of the shared evaluator. */
-function splFunctions(name: string, args: readonly (string | number | boolean | null)[]): string | number | boolean | null | undefined {
+export function splFunctions(name: string, args: readonly (string | number | boolean | null)[]): string | number | boolean | null | undefined {
   const a0 = args[0] ?? null;
   switch (name.toLowerCase()) {
     case 'match': {
@@ -155,4 +155,152 @@ export function splPredicate(query: string, types: Readonly<Record<string, strin
     return parseFilter(s.slice(6), false);
   });
   return (row) => search(row) && wheres.every((w) => evalFilter(w, row, types, splFunctions) === true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pipelines (correlations): search | where | eval | stats … BY … | where
+// ---------------------------------------------------------------------------------------------
+
+/** Splits `a=expr, b=expr` at top-level commas; each at its first `=` that is not `==`. */
+function assignments(s: string): { name: string; expr: string }[] {
+  const out: { name: string; expr: string }[] = [];
+  let depth = 0;
+  let inStr = false;
+  let cur = '';
+  const flush = () => {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_.]*)\s*=(?!=)([\s\S]*)$/.exec(cur);
+    if (!m) throw new Error(`spl-eval: eval '${cur}'`);
+    out.push({ name: m[1]!, expr: m[2]!.trim() });
+    cur = '';
+  };
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (inStr) {
+      cur += c;
+      if (c === '\\') cur += s[++i] ?? '';
+      else if (c === '"') inStr = false;
+      continue;
+    }
+    if (c === '"') inStr = true;
+    if (c === '(') depth++;
+    if (c === ')') depth--;
+    if (c === ',' && depth === 0) flush();
+    else cur += c;
+  }
+  if (cur.trim()) flush();
+  return out;
+}
+
+const pipeFns = (name: string, args: readonly (string | number | boolean | null)[]): string | number | boolean | null | undefined => {
+  switch (name) {
+    case 'floor':
+      return args[0] === null ? null : Math.floor(Number(args[0]));
+    case 'sqrt':
+      return args[0] === null ? null : Math.sqrt(Number(args[0]));
+    case 'max':
+      return Math.max(...args.map(Number));
+    case 'if':
+      return args[0] === true ? args[1]! : args[2]!;
+    case 'case': {
+      for (let i = 0; i + 1 < args.length; i += 2) if (args[i] === true) return args[i + 1]!;
+      return null;
+    }
+    case 'null':
+      return null;
+  }
+  return splFunctions(name, args);
+};
+
+function stats(body: string, rows: readonly Row[], types: Readonly<Record<string, string>>): Row[] {
+  const [aggText, byText = ''] = body.split(/\s+BY\s+/);
+  const aggs = [...aggText!.matchAll(/(\w+)(?:\(((?:[^()]|\([^()]*\))*)\))?\s+AS\s+(\w+)/g)].map((m) => ({ fn: m[1]!, arg: m[2], name: m[3]! }));
+  const by = byText.trim() ? byText.trim().split(/\s+/) : [];
+  const groups = new Map<string, { key: Row; rows: Row[] }>();
+  for (const r of rows) {
+    // `stats … BY` drops rows whose group value is null.
+    if (by.some((b) => r[b] === undefined || r[b] === null)) continue;
+    const key: Row = {};
+    for (const b of by) key[b] = r[b];
+    const id = JSON.stringify(by.map((b) => key[b]));
+    let g = groups.get(id);
+    if (!g) groups.set(id, (g = { key, rows: [] }));
+    g.rows.push(r);
+  }
+  return [...groups.values()].map(({ key, rows: rs }) => {
+    const o: Row = { ...key };
+    for (const a of aggs) {
+      if (a.fn === 'count' && a.arg === undefined) {
+        o[a.name] = rs.length;
+        continue;
+      }
+      const inner = /^eval\(([\s\S]*)\)$/.exec(a.arg ?? '');
+      const n = parseFilter(inner ? inner[1]! : a.arg!, false);
+      const vals = rs.map((r) => evalFilter(n, r, types, pipeFns)).filter((v): v is string | number | boolean => v !== null);
+      const xs = vals.map(Number);
+      const mean = xs.length ? xs.reduce((p, q) => p + q, 0) / xs.length : NaN;
+      switch (a.fn) {
+        case 'count':
+          o[a.name] = vals.length;
+          break;
+        case 'dc':
+          o[a.name] = new Set(vals.map(String)).size;
+          break;
+        case 'sum':
+          o[a.name] = xs.length ? xs.reduce((p, q) => p + q, 0) : null;
+          break;
+        case 'avg':
+          o[a.name] = xs.length ? mean : null;
+          break;
+        case 'min':
+          o[a.name] = xs.length ? Math.min(...xs) : null;
+          break;
+        case 'max':
+          o[a.name] = xs.length ? Math.max(...xs) : null;
+          break;
+        case 'stdevp':
+          o[a.name] = xs.length ? Math.sqrt(xs.reduce((p, q) => p + (q - mean) * (q - mean), 0) / xs.length) : null;
+          break;
+        default:
+          throw new Error(`spl-eval: stats ${a.fn}`);
+      }
+    }
+    return o;
+  });
+}
+
+/** Runs a generated SPL correlation over rows (`_time` in seconds, as Splunk). */
+export function runSpl(query: string, input: readonly Row[], types: Readonly<Record<string, string>>): Row[] {
+  const segs = splitPipes(query.replace(/\n/g, ' '));
+  let start = 0;
+  let rows: Row[];
+  if (segs[0] === '' && segs[1]?.startsWith('datamodel ')) {
+    start = 2;
+    rows = [...input];
+  } else {
+    const problems: string[] = [];
+    const search = new SearchParser(tokenize(segs[0]!, problems, { macroQuotes: true })).parse();
+    rows = input.filter(search);
+    start = 1;
+  }
+  for (const seg of segs.slice(start)) {
+    const cmd = seg.split(/\s+/)[0]!;
+    const body = seg.slice(cmd.length).trim();
+    if (cmd === 'search') {
+      const problems: string[] = [];
+      const s = new SearchParser(tokenize(body, problems, { macroQuotes: true })).parse();
+      rows = rows.filter(s);
+    } else if (cmd === 'where') {
+      const n = parseFilter(body, false);
+      rows = rows.filter((r) => evalFilter(n, r, types, pipeFns) === true);
+    } else if (cmd === 'eval') {
+      const as = assignments(body).map((a) => ({ name: a.name, n: parseFilter(a.expr, false) }));
+      rows = rows.map((r) => {
+        const o: Row = { ...r };
+        for (const a of as) o[a.name] = evalFilter(a.n, o, types, pipeFns);
+        return o;
+      });
+    } else if (cmd === 'stats') rows = stats(body, rows, types);
+    else throw new Error(`spl-eval: unsupported command ${cmd}`);
+  }
+  return rows;
 }
