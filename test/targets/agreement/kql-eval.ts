@@ -57,6 +57,8 @@ function cmp(a: V, b: V, op: string): V {
 }
 
 type F = (row: Row) => V;
+/** The previous row of a serialized row set (for prev()). */
+const PREV = Symbol('prev');
 const compiled = new WeakMap<object, F>();
 /** Compiles a node once into a closure; evaluation then never touches Bridge.NET objects. */
 function evalNode(n: N, row: Row): V {
@@ -244,6 +246,10 @@ function callFn(name: string, args: readonly F[], row: Row): V {
       const v = a(0);
       return v === null ? null : !v;
     }
+    case 'prev': {
+      const p = (row as Record<symbol, Row | undefined>)[PREV];
+      return p === undefined ? null : args[0]!(p);
+    }
     case 'bin_at': {
       const t = a(0);
       if (t === null) return null;
@@ -377,6 +383,26 @@ function runOp(op: N, rows: Row[]): Row[] {
       for (const c of cols) o[c.name] = c.f(r);
       return o;
     });
+  }
+  if (k === 'SortOperator') {
+    const ords = items((op as unknown as { Expressions: Seq<N> }).Expressions).map((e) => {
+      const kind = kindOf(e);
+      const inner = kind === 'OrderedExpression' ? (e as unknown as { Expression: N }).Expression : e;
+      const text = kind === 'OrderedExpression' ? String((e as unknown as { Ordering: { AscOrDescKeyword: { Text: string } | null } | null }).Ordering?.AscOrDescKeyword?.Text ?? 'desc') : 'desc';
+      return { f: compileNode(inner), asc: text === 'asc' };
+    });
+    const sorted = [...rows].sort((a, b) => {
+      for (const o of ords) {
+        const x = o.f(a);
+        const y = o.f(b);
+        if (x === y) continue;
+        const c = x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;
+        return o.asc ? c : -c;
+      }
+      return 0;
+    });
+    // Serialized: each row knows the previous one (prev()).
+    return sorted.map((r, i) => Object.assign({ ...r }, { [PREV]: i > 0 ? sorted[i - 1] : undefined }));
   }
   if (k === 'SummarizeOperator') {
     const so = op as unknown as { Aggregates: Seq<N & Named>; ByClause: { Expressions: Seq<N & Named> } | null };

@@ -300,6 +300,30 @@ export function runSpl(query: string, input: readonly Row[], types: Readonly<Rec
         return o;
       });
     } else if (cmd === 'stats') rows = stats(body, rows, types);
+    else if (cmd === 'sort') {
+      const keys = body.split(/\s+/).filter((k) => k !== '0').map((k) => ({ name: k.replace(/^[+-]/, ''), desc: k.startsWith('-') }));
+      rows = [...rows].sort((a, b) => {
+        for (const k of keys) {
+          const x = a[k.name];
+          const y = b[k.name];
+          if (x === y) continue;
+          const c = x === undefined || x === null ? -1 : y === undefined || y === null ? 1 : x < y ? -1 : 1;
+          return k.desc ? -c : c;
+        }
+        return 0;
+      });
+    } else if (cmd === 'streamstats') {
+      const m = /^current=f last\((\w+)\) AS (\w+) BY (.+)$/.exec(body);
+      if (!m) throw new Error(`spl-eval: streamstats ${body}`);
+      const by = m[3]!.trim().split(/\s+/);
+      const last = new Map<string, Row[string]>();
+      rows = rows.map((r) => {
+        const id = JSON.stringify(by.map((b) => r[b]));
+        const o: Row = { ...r, [m[2]!]: last.has(id) ? last.get(id)! : null };
+        last.set(id, r[m[1]!]);
+        return o;
+      });
+    }
     else throw new Error(`spl-eval: unsupported command ${cmd}`);
   }
   return rows;
