@@ -1,12 +1,12 @@
 /**
- * Agreement with the engine for correlations and beacons on ES|QL and KQL: every repository
+ * Agreement with the engine for correlations and beacons on ES|QL, KQL and SPL: every repository
  * correlation rule's generated pipeline is run by a test-only interpreter (ES|QL: WHERE, EVAL,
  * STATS … BY BUCKET, COUNT/SUM/AVG/MIN/MAX/STD_DEV; KQL, over Kusto.Language's syntax tree:
- * where, extend, summarize … by bin_at, count/countif/sum/avg/min/max/stdevp) over the rule's
- * fixture events as target rows, and the (window, group) pairs it reports must equal the
- * correlation matches of the engine. SPL too (search, where, eval, stats … BY with count, dc,
- * sum, avg, min, max, stdevp). Not covered: SPL sort/streamstats and KQL sort/prev() (beacon method 'intervals', unused by
- * the repository's rules), and the real engines' arithmetic.
+ * where, extend, summarize … by bin_at, count/countif/sum/avg/min/max/stdevp; SPL: search, where,
+ * eval, stats … BY with count/dc/sum/avg/min/max/stdevp) over the rule's fixture events as target
+ * rows, and the (window, group) pairs it reports must equal the correlation matches of the
+ * engine. Beacon method 'intervals' (KQL sort/prev(), SPL sort/streamstats) is checked on
+ * synthetic traffic at the end. Not covered: the real engines' arithmetic and functions.
  */
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
