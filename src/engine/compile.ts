@@ -10,11 +10,11 @@
 import type { Expr, LeafExpr, StringPattern } from '../ir/types.js';
 import type { EvalContext } from './context.js';
 import { fold } from './fold.js';
-import { anyCidr, compileCidr } from './ip.js';
+import { inV4, inV6, netRanges, parseIPv4, parseIPv6 } from './ip.js';
 import { compilePattern, patternShape, type TextTest } from './pattern.js';
 import { compileRegex } from './regex.js';
-import { fieldScalar, valueNumber } from './text.js';
 import { parseTimestamp, timePart } from './timeparts.js';
+import type { ValueTest, ValueView } from './value.js';
 
 export type Pred = (c: EvalContext) => boolean;
 
@@ -157,11 +157,30 @@ export interface LeafError {
   readonly message: string;
 }
 
-/** Shared state across all rules of a rule set: field slots and leaf slots. */
+/** Leaves that depend on one field only: evaluated through that field's plan (context.ts). */
+type FieldLeaf = Exclude<LeafSpec, { type: 'fieldref' | 'keyword' | 'keyword_regex' }>;
+const isFieldLeaf = (s: LeafSpec): s is FieldLeaf => s.type !== 'fieldref' && s.type !== 'keyword' && s.type !== 'keyword_regex';
+
+/** At most this many leaves per plan, so one plan's results fit in a 31-bit mask. */
+export const PLAN_BITS = 31;
+
+/** The leaves of one field (or one part of a field's leaves), tested on one `ValueView`. */
+export interface FieldPlan {
+  readonly field: string;
+  /** Index of the field's `ValueView` (shared by the plans of one field). */
+  readonly view: number;
+  readonly tests: ValueTest[];
+}
+
+/** Shared state across all rules of a rule set: field plans, field slots and leaf slots. */
 export class ExprCompiler {
   private readonly fieldSlots = new Map<string, number>();
-  private readonly leaves = new Map<string, Pred>();
+  private readonly leaves = new Map<string, readonly [number, number] | Pred>();
+  private readonly leafErrors = new Map<string, LeafError[]>();
   private leafCount = 0;
+  readonly plans: FieldPlan[] = [];
+  private readonly views = new Map<string, number>();
+  private readonly openPlan = new Map<string, number>();
 
   constructor(private readonly uses: ReadonlyMap<string, number>) {}
 
@@ -171,11 +190,29 @@ export class ExprCompiler {
   get leafSlotCount(): number {
     return this.leafCount;
   }
+  get viewCount(): number {
+    return this.views.size;
+  }
 
   private slot(field: string): number {
     let s = this.fieldSlots.get(field);
     if (s === undefined) this.fieldSlots.set(field, (s = this.fieldSlots.size));
     return s;
+  }
+
+  /** Add a value test to its field's plan; returns [plan, bit]. */
+  private place(field: string, test: ValueTest): [number, number] {
+    let p = this.openPlan.get(field);
+    if (p === undefined || this.plans[p]!.tests.length >= PLAN_BITS) {
+      let view = this.views.get(field);
+      if (view === undefined) this.views.set(field, (view = this.views.size));
+      p = this.plans.length;
+      this.plans.push({ field, view, tests: [] });
+      this.openPlan.set(field, p);
+    }
+    const tests = this.plans[p]!.tests;
+    tests.push(test);
+    return [p, 2 ** (tests.length - 1)];
   }
 
   /** Build the predicate; errors are pushed to `errors` (the leaf then never matches). */
@@ -216,122 +253,90 @@ export class ExprCompiler {
         };
       }
       case 'leaf': {
-        const cached = this.leaves.get(n.key);
-        if (cached) return cached;
-        const raw = this.leafPred(n.spec, errors);
-        let p = raw;
-        if ((this.uses.get(n.key) ?? 0) > 1) {
-          const slot = this.leafCount++;
-          p = (c) => {
-            if (c.leafGen[slot] === c.gen) return c.leafVal[slot] === 1;
-            const v = raw(c);
-            c.leafGen[slot] = c.gen;
-            c.leafVal[slot] = v ? 1 : 0;
-            return v;
-          };
-        }
-        this.leaves.set(n.key, p);
-        return p;
+        const r = this.leafRef(n, errors);
+        if (typeof r === 'function') return r;
+        const [plan, bit] = r;
+        return (c) => c.test(plan, bit);
       }
     }
   }
 
-  private leafPred(s: LeafSpec, errors: LeafError[]): Pred {
+  /**
+   * A leaf: [plan, bit] for a one-field leaf (shared across rules and cached per distinct value
+   * by the field's plan), else a predicate (memoised per event when several rules use it).
+   */
+  private leafRef(n: Node & { t: 'leaf' }, errors: LeafError[]): readonly [number, number] | Pred {
+    const cached = this.leaves.get(n.key);
+    if (cached) {
+      // A bad leaf shared by several rules makes each of them fail, not only the first.
+      for (const e of this.leafErrors.get(n.key) ?? []) errors.push(e);
+      return cached;
+    }
+    const mine: LeafError[] = [];
+    let r: readonly [number, number] | Pred;
+    if (isFieldLeaf(n.spec)) {
+      r = this.place(n.spec.field, valueTest(n.spec, mine));
+    } else {
+      const raw = this.leafPred(n.spec, mine);
+      r = raw;
+      if ((this.uses.get(n.key) ?? 0) > 1) {
+        const slot = this.leafCount++;
+        r = (c) => {
+          if (c.leafGen[slot] === c.gen) return c.leafVal[slot] === 1;
+          const v = raw(c);
+          c.leafGen[slot] = c.gen;
+          c.leafVal[slot] = v ? 1 : 0;
+          return v;
+        };
+      }
+    }
+    this.leaves.set(n.key, r);
+    if (mine.length) this.leafErrors.set(n.key, mine);
+    for (const e of mine) errors.push(e);
+    return r;
+  }
+
+  /**
+   * The same predicate as `build`, as one generated function: leaves become `c.test(plan, bit)`
+   * with integer arguments (no literal, field name or pattern text appears in the source: those
+   * live in the value tests), other leaves calls into an array of closures. Falls back to `build`
+   * when code generation is not allowed (e.g. `--disallow-code-generation-from-strings`).
+   */
+  generate(n: Node, errors: LeafError[]): Pred {
+    const free: Pred[] = [];
+    const src = this.source(n, errors, free);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      const make = new Function('f', `"use strict"; return function rule(c) { return ${src}; };`) as (f: readonly Pred[]) => Pred;
+      return make(free);
+    } catch {
+      return this.build(n, errors);
+    }
+  }
+
+  private source(n: Node, errors: LeafError[], free: Pred[]): string {
+    switch (n.t) {
+      case 'const':
+        return n.v ? 'true' : 'false';
+      case 'not':
+        return `!${this.source(n.c, errors, free)}`;
+      case 'and':
+      case 'or':
+        return `(${n.c.map((x) => this.source(x, errors, free)).join(n.t === 'and' ? ' && ' : ' || ')})`;
+      case 'leaf': {
+        const r = this.leafRef(n, errors);
+        if (typeof r === 'function') {
+          free.push(r);
+          return `f[${free.length - 1}](c)`;
+        }
+        return `c.test(${r[0] | 0}, ${r[1] >>> 0})`;
+      }
+    }
+  }
+
+  /** Leaves over several fields (fieldref) or all of them (keywords). */
+  private leafPred(s: Exclude<LeafSpec, FieldLeaf>, errors: LeafError[]): Pred {
     switch (s.type) {
-      case 'match': {
-        const slot = this.slot(s.field);
-        const f = s.field;
-        const test = compilePattern(s.pattern, s.cased);
-        if (s.cased) {
-          return (c) => {
-            const t = c.text(slot, f);
-            return t !== undefined && test(t);
-          };
-        }
-        return (c) => {
-          const t = c.folded(slot, f);
-          return t !== undefined && test(t);
-        };
-      }
-      case 'multi': {
-        const slot = this.slot(s.field);
-        const f = s.field;
-        const test = compileMulti(s.patterns, s.cased);
-        return s.cased
-          ? (c) => {
-              const t = c.text(slot, f);
-              return t !== undefined && test(t);
-            }
-          : (c) => {
-              const t = c.folded(slot, f);
-              return t !== undefined && test(t);
-            };
-      }
-      case 'regex': {
-        const r = compileRegex(s.regex, s.flags);
-        if (!r.ok) {
-          errors.push({ construct: `${s.field}|re`, message: `regex /${s.regex}/ does not compile: ${r.message}` });
-          return () => false;
-        }
-        const slot = this.slot(s.field);
-        const f = s.field;
-        const test = r.test;
-        return (c) => {
-          const t = c.text(slot, f);
-          return t !== undefined && test(t);
-        };
-      }
-      case 'cidr': {
-        const test = compileCidr(s.version, s.network, s.prefix);
-        if (!test) {
-          errors.push({ construct: `${s.field}|cidr`, message: `network '${s.cidr}' is not a valid IPv${s.version} CIDR` });
-          return () => false;
-        }
-        const slot = this.slot(s.field);
-        const f = s.field;
-        return (c) => {
-          const t = c.text(slot, f);
-          return t !== undefined && test(t);
-        };
-      }
-      case 'multicidr': {
-        for (const n of s.nets) {
-          if (!compileCidr(n.version, n.network, n.prefix)) {
-            errors.push({ construct: `${s.field}|cidr`, message: `network '${n.cidr}' is not a valid IPv${n.version} CIDR` });
-          }
-        }
-        const any = anyCidr(s.nets);
-        const slot = this.slot(s.field);
-        const f = s.field;
-        return (c) => {
-          const t = c.text(slot, f);
-          return t !== undefined && any(t);
-        };
-      }
-      case 'compare': {
-        const f = s.field;
-        const v = s.value;
-        const cmp = numericOp(s.op);
-        return (c) => {
-          const n = valueNumber(fieldScalar(c.fields, f));
-          return n !== undefined && cmp(n, v);
-        };
-      }
-      case 'exists': {
-        const f = s.field;
-        const want = s.exists;
-        return (c) => {
-          const v = fieldScalar(c.fields, f);
-          return (v !== undefined && v !== null) === want;
-        };
-      }
-      case 'null': {
-        const f = s.field;
-        return (c) => {
-          const v = fieldScalar(c.fields, f);
-          return v === undefined || v === null;
-        };
-      }
       case 'fieldref': {
         const a = this.slot(s.field);
         const b = this.slot(s.other);
@@ -354,16 +359,6 @@ export class ExprCompiler {
             case 'contains':
               return x.includes(y);
           }
-        };
-      }
-      case 'timepart': {
-        const f = s.field;
-        const part = s.part;
-        const v = s.value;
-        const cmp = s.op === 'eq' ? (x: number, y: number) => x === y : numericOp(s.op);
-        return (c) => {
-          const ms = parseTimestamp(fieldScalar(c.fields, f));
-          return ms !== undefined && cmp(timePart(ms, part), v);
         };
       }
       case 'keyword': {
@@ -391,6 +386,89 @@ export class ExprCompiler {
         const test = r.test;
         return (c) => c.allText().some(test);
       }
+    }
+  }
+}
+
+/** The test of a one-field leaf over that field's `ValueView`. */
+function valueTest(s: FieldLeaf, errors: LeafError[]): ValueTest {
+  switch (s.type) {
+    case 'match':
+    case 'multi': {
+      const test = s.type === 'match' ? compilePattern(s.pattern, s.cased) : compileMulti(s.patterns, s.cased);
+      if (s.cased) {
+        return (v) => {
+          const t = v.text();
+          return t !== undefined && test(t);
+        };
+      }
+      return (v) => {
+        const t = v.folded();
+        return t !== undefined && test(t);
+      };
+    }
+    case 'regex': {
+      const r = compileRegex(s.regex, s.flags);
+      if (!r.ok) {
+        errors.push({ construct: `${s.field}|re`, message: `regex /${s.regex}/ does not compile: ${r.message}` });
+        return () => false;
+      }
+      const test = r.test;
+      return (v) => {
+        const t = v.text();
+        return t !== undefined && test(t);
+      };
+    }
+    case 'cidr':
+    case 'multicidr': {
+      const nets = s.type === 'cidr' ? [s] : s.nets;
+      let bad = false;
+      for (const n of nets) {
+        const ok = n.version === 4 ? parseIPv4(n.network) !== undefined && n.prefix >= 0 && n.prefix <= 32 : parseIPv6(n.network) !== undefined && n.prefix >= 0 && n.prefix <= 128;
+        if (!ok) {
+          bad = true;
+          errors.push({ construct: `${s.field}|cidr`, message: `network '${n.cidr}' is not a valid IPv${n.version} CIDR` });
+        }
+      }
+      if (bad && s.type === 'cidr') return () => false;
+      // An IPv4 text is judged by the IPv4 networks only; IPv6 text by the IPv6 networks.
+      const r = netRanges(nets);
+      const has4 = r.v4.length > 0;
+      const has6 = r.v6.length > 0;
+      return (v: ValueView) => {
+        if (has4) {
+          const ip = v.ip4();
+          if (ip !== undefined) return inV4(r, ip);
+        }
+        if (has6) {
+          const ip = v.ip6();
+          return ip !== undefined && inV6(r, ip);
+        }
+        return false;
+      };
+    }
+    case 'compare': {
+      const x = s.value;
+      const cmp = numericOp(s.op);
+      return (v) => {
+        const n = v.num();
+        return n !== undefined && cmp(n, x);
+      };
+    }
+    case 'exists': {
+      const want = s.exists;
+      return (v) => (v.raw !== undefined && v.raw !== null) === want;
+    }
+    case 'null':
+      return (v) => v.raw === undefined || v.raw === null;
+    case 'timepart': {
+      const part = s.part;
+      const x = s.value;
+      const cmp = s.op === 'eq' ? (a: number, b: number) => a === b : numericOp(s.op);
+      return (v) => {
+        const ms = parseTimestamp(v.raw);
+        return ms !== undefined && cmp(timePart(ms, part), x);
+      };
     }
   }
 }

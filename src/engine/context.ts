@@ -4,8 +4,18 @@
  * rules (same leaf) is evaluated once. Caches are invalidated by bumping `gen`, not by clearing.
  */
 import type { FieldValue } from '../logs/event.js';
+import type { FieldPlan } from './compile.js';
 import { fold } from './fold.js';
 import { fieldScalar, valueText } from './text.js';
+import { ValueView } from './value.js';
+
+/** Distinct values remembered per plan before the cache is emptied. */
+const CACHE_MAX = 4096;
+/** Longer texts are not cached (hashing them costs as much as testing them). */
+const CACHE_VALUE_MAX = 256;
+/** Lookups per period over which a plan's cache must hit at least half the time to be kept. */
+const PERIOD = 8192;
+const ALL = 0x7fffffff;
 
 export class EvalContext {
   fields: Readonly<Record<string, FieldValue>> = Object.create(null) as Record<string, FieldValue>;
@@ -21,7 +31,31 @@ export class EvalContext {
   private kwFoldGen = 0;
   private kwFolded: string[] = [];
 
-  constructor(fieldSlots: number, leafSlots: number) {
+  // Field plans (compile.ts): per plan, the event generation its masks belong to, which of its
+  // leaves are known, and their values; per field, one ValueView.
+  private readonly pGen: Int32Array;
+  private readonly pKnown: Int32Array;
+  private readonly pVal: Int32Array;
+  private readonly vGen: Int32Array;
+  private readonly views: ValueView[];
+  /**
+   * Per plan: results of all its leaves per distinct raw value. A plan whose values rarely
+   * repeat (addresses, ports) drops its cache and evaluates leaves lazily per event instead.
+   */
+  private readonly caches: Array<Map<FieldValue | undefined, number> | null>;
+  private readonly lookups: Int32Array;
+  private readonly hits: Int32Array;
+
+  constructor(fieldSlots: number, leafSlots: number, private readonly plans: readonly FieldPlan[] = [], viewCount = 0) {
+    const n = plans.length;
+    this.pGen = new Int32Array(n);
+    this.pKnown = new Int32Array(n);
+    this.pVal = new Int32Array(n);
+    this.vGen = new Int32Array(viewCount);
+    this.views = Array.from({ length: viewCount }, () => new ValueView());
+    this.caches = plans.map(() => new Map());
+    this.lookups = new Int32Array(n);
+    this.hits = new Int32Array(n);
     this.textGen = new Int32Array(fieldSlots);
     this.textVal = new Array<string | undefined>(fieldSlots).fill(undefined);
     this.foldGen = new Int32Array(fieldSlots);
@@ -38,9 +72,66 @@ export class EvalContext {
       this.textGen.fill(0);
       this.foldGen.fill(0);
       this.leafGen.fill(0);
+      this.pGen.fill(0);
+      this.vGen.fill(0);
       this.kwGen = 0;
       this.kwFoldGen = 0;
     }
+  }
+
+  /** Result of leaf `bit` of plan `p` for the current event. */
+  test(p: number, bit: number): boolean {
+    if (this.pGen[p] !== this.gen) this.begin(p);
+    if ((this.pKnown[p]! & bit) === 0) this.compute(p, bit);
+    return (this.pVal[p]! & bit) !== 0;
+  }
+
+  private view(plan: FieldPlan): ValueView {
+    const v = this.views[plan.view]!;
+    if (this.vGen[plan.view] !== this.gen) {
+      this.vGen[plan.view] = this.gen;
+      v.set(fieldScalar(this.fields, plan.field));
+    }
+    return v;
+  }
+
+  /** First look at plan `p` in this event: take every result from the cache, or none. */
+  private begin(p: number): void {
+    this.pGen[p] = this.gen;
+    this.pKnown[p] = 0;
+    this.pVal[p] = 0;
+    const cache = this.caches[p];
+    if (!cache) return;
+    const plan = this.plans[p]!;
+    const view = this.view(plan);
+    const raw = view.raw;
+    if (typeof raw === 'string' && raw.length > CACHE_VALUE_MAX) return;
+    const hit = cache.get(raw);
+    const n = ++this.lookups[p]!;
+    if (hit !== undefined) {
+      this.hits[p]!++;
+      this.pKnown[p] = ALL;
+      this.pVal[p] = hit;
+    } else {
+      const tests = plan.tests;
+      let m = 0;
+      for (let i = 0; i < tests.length; i++) if (tests[i]!(view)) m |= 1 << i;
+      if (cache.size >= CACHE_MAX) cache.clear();
+      cache.set(raw, m);
+      this.pKnown[p] = ALL;
+      this.pVal[p] = m;
+    }
+    if (n >= PERIOD) {
+      if (this.hits[p]! * 2 < n) this.caches[p] = null;
+      this.lookups[p] = 0;
+      this.hits[p] = 0;
+    }
+  }
+
+  private compute(p: number, bit: number): void {
+    const plan = this.plans[p]!;
+    if (plan.tests[31 - Math.clz32(bit)]!(this.view(plan))) this.pVal[p]! |= bit;
+    this.pKnown[p]! |= bit;
   }
 
   /** Field value as text (case preserved), undefined when absent or null. */

@@ -95,7 +95,7 @@ const EMPTY: readonly DetectionMatch[] = Object.freeze([]);
 const SEP = '\u001f';
 
 export function createEvaluator(rs: RuleSet): Evaluator {
-  const ctx = new EvalContext(rs.fieldSlots, rs.leafSlots);
+  const ctx = new EvalContext(rs.fieldSlots, rs.leafSlots, rs.plans, rs.viewCount);
   // Per correlation: window start → (group key → state).
   const state: Array<Map<number, Map<string, Win>>> = rs.correlations.map(() => new Map());
   const stats: EvalStats = {

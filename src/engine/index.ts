@@ -4,7 +4,7 @@
  *
  * Public API
  * ----------
- *   const rs = compileRules(rules, { maxEventsPerMatch?: 100 });   // once
+ *   const rs = compileRules(rules, { maxEventsPerMatch?: 100, codegen?: true });   // once
  *   rs.problems       // EngineProblem[]: unknown logsource (warning; rule applies to every event),
  *                     // bad regex/CIDR (error; rule left out), unresolved correlation reference,
  *                     // correlation cycle, malformed correlation (error; correlation left out)

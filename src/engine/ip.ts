@@ -100,8 +100,14 @@ export function compileCidr(version: 4 | 6, network: string, prefix: number): Ci
   };
 }
 
-/** One test for many networks: the address text is parsed once, then compared numerically. */
-export function anyCidr(nets: ReadonlyArray<{ readonly version: 4 | 6; readonly network: string; readonly prefix: number }>): CidrTest {
+/** Networks as numeric ranges, for tests over an address parsed once per value (`netsTest`). */
+export interface NetRanges {
+  readonly v4: ReadonlyArray<readonly [number, number]>;
+  readonly v6: ReadonlyArray<{ readonly net: Uint16Array; readonly full: number; readonly mask: number }>;
+}
+
+/** Compile networks into numeric ranges; invalid networks are left out (the caller reports them). */
+export function netRanges(nets: ReadonlyArray<{ readonly version: 4 | 6; readonly network: string; readonly prefix: number }>): NetRanges {
   const v4: Array<[number, number]> = [];
   const v6: Array<{ net: Uint16Array; full: number; mask: number }> = [];
   for (const n of nets) {
@@ -118,21 +124,39 @@ export function anyCidr(nets: ReadonlyArray<{ readonly version: 4 | 6; readonly 
       v6.push({ net, full: Math.floor(n.prefix / 16), mask: rest === 0 ? 0 : (0xffff << (16 - rest)) & 0xffff });
     }
   }
+  return { v4, v6 };
+}
+
+/** Whether an IPv4 address (as a number) lies in one of the IPv4 ranges. */
+export function inV4(r: NetRanges, ip: number): boolean {
+  const v4 = r.v4;
+  for (let i = 0; i < v4.length; i++) {
+    const x = v4[i]!;
+    if (ip >= x[0] && ip <= x[1]) return true;
+  }
+  return false;
+}
+
+/** Whether an IPv6 address (eight words) lies in one of the IPv6 networks. */
+export function inV6(r: NetRanges, ip: Uint16Array): boolean {
+  outer: for (const { net, full, mask } of r.v6) {
+    for (let i = 0; i < full; i++) if (ip[i] !== net[i]) continue outer;
+    if (mask === 0 || (ip[full]! & mask) === (net[full]! & mask)) return true;
+  }
+  return false;
+}
+
+/** One test for many networks: the address text is parsed once, then compared numerically. */
+export function anyCidr(nets: ReadonlyArray<{ readonly version: 4 | 6; readonly network: string; readonly prefix: number }>): CidrTest {
+  const r = netRanges(nets);
   return (text) => {
-    if (v4.length) {
+    if (r.v4.length) {
       const ip = parseIPv4(text);
-      if (ip !== undefined) {
-        for (const [lo, hi] of v4) if (ip >= lo && ip <= hi) return true;
-        return false;
-      }
+      if (ip !== undefined) return inV4(r, ip);
     }
-    if (v6.length) {
+    if (r.v6.length) {
       const ip = parseIPv6(text);
-      if (ip === undefined) return false;
-      outer: for (const { net, full, mask } of v6) {
-        for (let i = 0; i < full; i++) if (ip[i] !== net[i]) continue outer;
-        if (mask === 0 || (ip[full]! & mask) === (net[full]! & mask)) return true;
-      }
+      return ip !== undefined && inV6(r, ip);
     }
     return false;
   };

@@ -3,13 +3,18 @@
  * wiring). Compilation never throws: every problem becomes an `EngineProblem` value.
  */
 import type { CorrelationRule, DetectionRule, Rule, SourcePos } from '../ir/types.js';
-import { countLeaves, ExprCompiler, normalise, type LeafError, type NormalNode, type Pred } from './compile.js';
+import { countLeaves, ExprCompiler, normalise, type FieldPlan, type LeafError, type NormalNode, type Pred } from './compile.js';
 import { fold } from './fold.js';
 import { resolveLogsource, type EventSelector } from './logsource.js';
 
 export interface CompileOptions {
   /** Events kept per correlation match (the count is always exact). Default 100. */
   readonly maxEventsPerMatch?: number;
+  /**
+   * Generate one JS function per rule (default true; faster than nested closures). `false`
+   * builds closures instead; generation also falls back to closures when not allowed.
+   */
+  readonly codegen?: boolean;
 }
 
 export type EngineProblemCode =
@@ -79,6 +84,10 @@ export interface RuleSet {
   readonly fieldSlots: number;
   /** @internal */
   readonly leafSlots: number;
+  /** @internal One-field leaves grouped per field (see compile.ts `FieldPlan`). */
+  readonly plans: readonly FieldPlan[];
+  /** @internal Number of distinct fields with a plan. */
+  readonly viewCount: number;
   /** @internal Detection indices per EventID, and those that take any EventID. */
   readonly byEventId: ReadonlyMap<number, readonly number[]>;
   readonly anyEventId: readonly number[];
@@ -112,7 +121,7 @@ export function compileRules(rules: readonly Rule[], opts: CompileOptions = {}):
   const detections: MutDet[] = [];
   for (const d of dets) {
     const errors: LeafError[] = [];
-    const test = compiler.build(d.node, errors);
+    const test = opts.codegen === false ? compiler.build(d.node, errors) : compiler.generate(d.node, errors);
     if (errors.length) {
       for (const e of errors) problem(d.rule, d.key, 'ENGINE_BAD_LEAF', 'error', `${e.construct}: ${e.message}`);
       continue;
@@ -254,6 +263,8 @@ export function compileRules(rules: readonly Rule[], opts: CompileOptions = {}):
     maxEventsPerMatch: Math.max(0, opts.maxEventsPerMatch ?? 100),
     fieldSlots: compiler.fieldSlotCount,
     leafSlots: compiler.leafSlotCount,
+    plans: compiler.plans,
+    viewCount: compiler.viewCount,
     byEventId,
     anyEventId,
     channels,

@@ -1,0 +1,60 @@
+/**
+ * The evaluation machinery behind the semantics: per-field plans (results cached per distinct
+ * value, or evaluated lazily when values rarely repeat), more leaves on one field than one plan
+ * holds, generated rule functions versus closures, and compile errors of shared leaves.
+ */
+import { describe, expect, it } from 'vitest';
+import { compileRules, createEvaluator } from '../../src/engine/index.js';
+import type { Rule } from '../../src/ir/types.js';
+import { sysmon3Corpus } from '../../src/synth/index.js';
+import { benchRules } from './bench-rules.js';
+import { and, cidr, detection, ev, match, not, or, re } from './build.js';
+
+const keysPerEvent = (rules: Rule[], events: ReturnType<typeof ev>[], codegen = true): string[] => {
+  const e = createEvaluator(compileRules(rules, { codegen }));
+  return events.map((x) => e.push(x).map((m) => m.ruleKey).join(','));
+};
+
+describe('field plans', () => {
+  it('values that rarely repeat (the cache gives up) and values that repeat (cached) give the same results', () => {
+    const rules = [
+      detection(or(cidr('DestinationIp', '10.0.0.0/8'), cidr('DestinationIp', 'fe80::/10')), { id: 'private' }),
+      detection(and(match('DestinationIp', '10.1.*'), not(match('DestinationPort', '443', { origin: 'number' }))), { id: 'ten-one' }),
+    ];
+    const events = [];
+    // 20,000 distinct addresses first (more than one cache period), then a few repeated ones.
+    for (let i = 0; i < 20_000; i++) events.push(ev({ DestinationIp: `10.${i % 3}.${(i >> 8) & 255}.${i & 255}`, DestinationPort: i % 2 ? 443 : '80' }));
+    for (let i = 0; i < 20_000; i++) events.push(ev({ DestinationIp: ['10.1.2.3', '11.0.0.1', 'FE80::1', 'x'][i % 4]!, DestinationPort: 443 }));
+    const got = keysPerEvent(rules, events);
+    const want = events.map((e) => {
+      const ip = String(e.fields['DestinationIp']).toLowerCase();
+      const priv = ip.startsWith('10.') || ip.startsWith('fe80:');
+      const one = ip.startsWith('10.1.') && e.fields['DestinationPort'] !== 443;
+      return [priv ? 'private' : '', one ? 'ten-one' : ''].filter(Boolean).join(',');
+    });
+    expect(got).toEqual(want);
+  });
+
+  it('more leaves on one field than one plan holds', () => {
+    const names = Array.from({ length: 70 }, (_, i) => `tool${i}.exe`);
+    const rules = names.map((n, i) => detection(match('Image', n, { mod: 'endswith' }), { id: `r${i}` }));
+    const events = names.map((n) => ev({ Image: `C:\\X\\${n.toUpperCase()}` }));
+    expect(keysPerEvent(rules, events)).toEqual(names.map((_, i) => `r${i}`));
+  });
+
+  it('a bad leaf shared by two rules leaves out both rules', () => {
+    const bad = re('CommandLine', '(unclosed');
+    const rs = compileRules([detection(bad, { id: 'a' }), detection(and(match('Image', 'x'), bad), { id: 'b' })]);
+    expect(rs.problems.filter((p) => p.code === 'ENGINE_BAD_LEAF').map((p) => p.ruleKey)).toEqual(['a', 'b']);
+    expect(rs.detections).toHaveLength(0);
+  });
+});
+
+describe('generated rule functions', () => {
+  it('agree with closures on a realistic corpus', () => {
+    const events = [...sysmon3Corpus({ count: 5000, seed: 'plans' })];
+    const a = keysPerEvent(benchRules, events, true);
+    expect(a.some((x) => x !== '')).toBe(true);
+    expect(keysPerEvent(benchRules, events, false)).toEqual(a);
+  });
+});
