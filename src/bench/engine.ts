@@ -4,7 +4,7 @@
  *
  *   npm run build && node dist/bench/engine.js [events=200000] [rounds=5] [rules=rules] [lists=lists]
  *
- * Prints a calibration figure first (a trivial string loop, best of 5) so figures taken on a
+ * Prints a calibration figure first (a trivial string loop, best of 15) so figures taken on a
  * shared, noisy machine can be compared as ratios: `match M ev/s ÷ calibration M ops/s`.
  * Matching: best of `rounds` passes of single-event rules (one evaluator, so the per-event
  * caches are the engine's own). All rules (correlations included): one pass, with heap growth.
@@ -23,7 +23,7 @@ const listsDir = process.argv[5] ?? 'lists';
 export function calibrate(): number {
   const strs = Array.from({ length: 100_000 }, (_, i) => `C:\\Windows\\System32\\Svchost${i}.EXE`);
   let best = Infinity;
-  for (let r = 0; r < 5; r++) {
+  for (let r = 0; r < 15; r++) {
     const s = performance.now();
     let n = 0;
     for (const x of strs) n += x.toLowerCase().endsWith('.exe') ? 1 : 0;

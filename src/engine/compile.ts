@@ -14,7 +14,9 @@ import { inV4, inV6, netRanges, parseIPv4, parseIPv6 } from './ip.js';
 import { compilePattern, patternShape, type TextTest } from './pattern.js';
 import { compileRegex } from './regex.js';
 import { parseTimestamp, timePart } from './timeparts.js';
+import { fieldGetter } from './text.js';
 import type { ValueTest, ValueView } from './value.js';
+import type { FieldValue } from '../logs/event.js';
 
 export type Pred = (c: EvalContext) => boolean;
 
@@ -169,6 +171,8 @@ export interface FieldPlan {
   readonly field: string;
   /** Index of the field's `ValueView` (shared by the plans of one field). */
   readonly view: number;
+  /** Reads the field's raw scalar from an event (text.ts `fieldGetter`). */
+  readonly get: (fields: Readonly<Record<string, FieldValue>>) => FieldValue | undefined;
   readonly tests: ValueTest[];
 }
 
@@ -181,6 +185,7 @@ export class ExprCompiler {
   readonly plans: FieldPlan[] = [];
   private readonly views = new Map<string, number>();
   private readonly openPlan = new Map<string, number>();
+  private readonly getters = new Map<string, FieldPlan['get']>();
 
   constructor(private readonly uses: ReadonlyMap<string, number>) {}
 
@@ -207,7 +212,7 @@ export class ExprCompiler {
       let view = this.views.get(field);
       if (view === undefined) this.views.set(field, (view = this.views.size));
       p = this.plans.length;
-      this.plans.push({ field, view, tests: [] });
+      this.plans.push({ field, view, get: this.getters.get(field) ?? this.getters.set(field, fieldGetter(field)).get(field)!, tests: [] });
       this.openPlan.set(field, p);
     }
     const tests = this.plans[p]!.tests;
@@ -294,6 +299,29 @@ export class ExprCompiler {
     if (mine.length) this.leafErrors.set(n.key, mine);
     for (const e of mine) errors.push(e);
     return r;
+  }
+
+  /**
+   * A cheap necessary condition of a rule, tested before the rule is called: one positive
+   * one-field leaf of its top-level AND (or the rule itself when it is such a leaf), as
+   * [plan, bit]. Preference goes to value lists on text fields (an Image suffix list rules out
+   * most events with one cached lookup), never to booleans (`Initiated: true` rules out little).
+   */
+  gate(n: Node, errors: LeafError[]): readonly [number, number] | undefined {
+    const candidates = n.t === 'and' ? n.c : [n];
+    let best: (Node & { t: 'leaf' }) | undefined;
+    let bestRank = 0;
+    for (const c of candidates) {
+      if (c.t !== 'leaf' || !isFieldLeaf(c.spec)) continue;
+      const rank = gateRank(c.spec);
+      if (rank > bestRank) {
+        best = c;
+        bestRank = rank;
+      }
+    }
+    if (!best) return undefined;
+    const r = this.leafRef(best, errors);
+    return typeof r === 'function' ? undefined : r;
   }
 
   /**
@@ -387,6 +415,27 @@ export class ExprCompiler {
         return (c) => c.allText().some(test);
       }
     }
+  }
+}
+
+/** How much a leaf is expected to narrow events down, for `gate` (0: not worth a gate). */
+function gateRank(s: FieldLeaf): number {
+  switch (s.type) {
+    case 'match': {
+      const sh = patternShape(s.pattern, s.cased);
+      if (s.origin === 'boolean' || sh.kind === 'all') return 0;
+      if (sh.kind === 'eq' && (sh.text === 'true' || sh.text === 'false')) return 0;
+      return s.origin === 'number' ? 2 : 3;
+    }
+    case 'multi':
+      return s.patterns.some((p) => patternShape(p, s.cased).kind === 'all') ? 0 : 3;
+    case 'regex':
+    case 'cidr':
+    case 'multicidr':
+    case 'compare':
+      return 1;
+    default:
+      return 0;
   }
 }
 

@@ -90,7 +90,7 @@ export class EvalContext {
     const v = this.views[plan.view]!;
     if (this.vGen[plan.view] !== this.gen) {
       this.vGen[plan.view] = this.gen;
-      v.set(fieldScalar(this.fields, plan.field));
+      v.set(plan.get(this.fields));
     }
     return v;
   }

@@ -13,7 +13,10 @@ import { EvalContext } from './context.js';
 import { fold } from './fold.js';
 import type { CompiledCorrelation, CompiledDetection, RuleSet } from './ruleset.js';
 import { beaconFires, beaconStats, meets, percentile, type BeaconStats } from './stats.js';
-import { fieldScalar, valueNumber, valueText } from './text.js';
+import { fieldGetter, fieldScalar, valueNumber, valueText } from './text.js';
+
+const getEventId = fieldGetter('EventID');
+const getChannel = fieldGetter('Channel');
 
 export interface DetectionMatch {
   readonly kind: 'detection';
@@ -199,9 +202,9 @@ export function createEvaluator(rs: RuleSet): Evaluator {
     stats.events++;
     const fields = event.fields;
     ctx.reset(fields);
-    const eid = valueNumber(fieldScalar(fields, 'EventID'));
+    const eid = valueNumber(getEventId(fields));
     const byId = eid === undefined ? undefined : rs.byEventId.get(eid);
-    const chanRaw = valueText(fieldScalar(fields, 'Channel'));
+    const chanRaw = valueText(getChannel(fields));
     if (chanRaw !== lastChannel) {
       lastChannel = chanRaw;
       lastChannelFolded = chanRaw === undefined ? '' : fold(chanRaw);
@@ -237,6 +240,8 @@ export function createEvaluator(rs: RuleSet): Evaluator {
       if (chanOk[di] === 0) continue;
       sel = true;
       const d = rs.detections[di]!;
+      const g = d.gate;
+      if (g !== undefined && !ctx.test(g[0], g[1])) continue;
       let hit: boolean;
       try {
         hit = d.test(ctx);

@@ -35,7 +35,20 @@ function foldCodePoint(cp: number, ch: string): string {
 
 /** Fold a string for case-insensitive comparison (see module comment). */
 export function fold(s: string): string {
-  if (!NON_ASCII.test(s)) return s.toLowerCase();
+  // Short ASCII text (field values are mostly short): one scan, no allocation when already lower.
+  if (s.length <= 64) {
+    let upper = false;
+    let ascii = true;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        ascii = false;
+        break;
+      }
+      if (c >= 0x41 && c <= 0x5a) upper = true;
+    }
+    if (ascii) return upper ? s.toLowerCase() : s;
+  } else if (!NON_ASCII.test(s)) return s.toLowerCase();
   let out = '';
   for (const ch of s) {
     const cp = ch.codePointAt(0) as number;

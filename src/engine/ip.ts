@@ -33,42 +33,83 @@ export function parseIPv4(s: string): number | undefined {
 
 /** Parse IPv6 text into eight 16-bit words; undefined when it is not IPv6. */
 export function parseIPv6(input: string): Uint16Array | undefined {
-  let s = input;
-  if (s.length > 64 || s.indexOf(':') < 0) return undefined;
-  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
-  const pct = s.indexOf('%');
-  if (pct >= 0) s = s.slice(0, pct);
   const words = new Uint16Array(8);
-  const dbl = s.indexOf('::');
-  if (dbl >= 0 && s.indexOf('::', dbl + 1) >= 0) return undefined;
-  const head = dbl >= 0 ? s.slice(0, dbl) : s;
-  const tail = dbl >= 0 ? s.slice(dbl + 2) : '';
-  const parseGroups = (part: string): number[] | undefined => {
-    if (part === '') return [];
-    const out: number[] = [];
-    const groups = part.split(':');
-    for (let i = 0; i < groups.length; i++) {
-      const g = groups[i]!;
-      if (i === groups.length - 1 && g.includes('.')) {
-        const v4 = parseIPv4(g);
-        if (v4 === undefined) return undefined;
-        out.push(Math.floor(v4 / 65536), v4 % 65536);
-      } else {
-        if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-        out.push(parseInt(g, 16));
-      }
+  return parseIPv6Into(input, words) ? words : undefined;
+}
+
+/**
+ * Parse IPv6 text into `words` (no allocation); false when it is not IPv6. Accepts `[…]`
+ * brackets and a `%zone` suffix (ignored), `::` once, and a dotted-quad IPv4 tail.
+ */
+export function parseIPv6Into(input: string, words: Uint16Array): boolean {
+  let end = input.length;
+  if (end > 64 || input.indexOf(':') < 0) return false;
+  let i = 0;
+  if (input.charCodeAt(0) === 91 /* [ */ && input.charCodeAt(end - 1) === 93 /* ] */) {
+    i = 1;
+    end -= 1;
+  }
+  const pct = input.indexOf('%', i);
+  if (pct >= 0 && pct < end) end = pct;
+  // Groups before `::` go to the front, groups after it are collected then moved to the back.
+  let n = 0; // groups written
+  let gap = -1; // index in `words` where `::` was
+  if (end - i >= 2 && input.charCodeAt(i) === 58 && input.charCodeAt(i + 1) === 58) {
+    gap = 0;
+    i += 2;
+    if (i === end) {
+      words.fill(0);
+      return true;
     }
-    return out;
-  };
-  const h = parseGroups(head);
-  const t = parseGroups(tail);
-  if (!h || !t) return undefined;
-  if (dbl >= 0) {
-    if (h.length + t.length > 7) return undefined;
-  } else if (h.length !== 8) return undefined;
-  h.forEach((w, i) => (words[i] = w));
-  t.forEach((w, i) => (words[8 - t.length + i] = w));
-  return words;
+  }
+  for (;;) {
+    // One group: 1-4 hex digits, or a dotted quad at the very end.
+    let v = 0;
+    let digits = 0;
+    const start = i;
+    while (i < end) {
+      const c = input.charCodeAt(i);
+      const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+      if (d < 0) break;
+      v = v * 16 + d;
+      digits++;
+      i++;
+    }
+    if (i < end && input.charCodeAt(i) === 46 /* . */) {
+      // A dotted quad is the last group of its side of `::` (as in `::ffff:1.2.3.4`).
+      let stop = input.indexOf(':', i);
+      if (stop < 0 || stop > end) stop = end;
+      const v4 = parseIPv4(input.slice(start, stop));
+      if (v4 === undefined || n > 6) return false;
+      words[n++] = Math.floor(v4 / 65536);
+      words[n++] = v4 % 65536;
+      i = stop;
+      if (i === end) break;
+      if (gap >= 0 || input.charCodeAt(i + 1) !== 58) return false;
+      gap = n;
+      i += 2;
+      if (i === end) break;
+      continue;
+    }
+    if (digits === 0 || digits > 4 || n >= 8) return false;
+    words[n++] = v;
+    if (i === end) break;
+    if (input.charCodeAt(i) !== 58) return false;
+    i++;
+    if (i < end && input.charCodeAt(i) === 58) {
+      if (gap >= 0) return false; // a second `::`
+      gap = n;
+      i++;
+      if (i === end) break;
+    } else if (i === end) return false; // trailing single `:`
+  }
+  if (gap < 0) return n === 8;
+  if (n > 7) return false;
+  // Move the groups after the gap to the end and zero the gap.
+  const tail = n - gap;
+  for (let k = 0; k < tail; k++) words[7 - k] = words[n - 1 - k]!;
+  for (let k = gap; k < 8 - tail; k++) words[k] = 0;
+  return true;
 }
 
 /** A compiled network: a test over address text. */

@@ -48,6 +48,8 @@ export interface CompiledDetection {
   readonly emit: boolean;
   /** @internal */
   readonly test: Pred;
+  /** @internal A necessary condition tested first, as [plan, bit] (compile.ts `gate`). */
+  readonly gate: readonly [number, number] | undefined;
   /** @internal Correlations fed directly by this rule: [correlation index, input index]. */
   readonly feeds: ReadonlyArray<readonly [number, number]>;
 }
@@ -122,6 +124,7 @@ export function compileRules(rules: readonly Rule[], opts: CompileOptions = {}):
   for (const d of dets) {
     const errors: LeafError[] = [];
     const test = opts.codegen === false ? compiler.build(d.node, errors) : compiler.generate(d.node, errors);
+    const gate = compiler.gate(d.node, []); // its errors, if any, are in `errors` already
     if (errors.length) {
       for (const e of errors) problem(d.rule, d.key, 'ENGINE_BAD_LEAF', 'error', `${e.construct}: ${e.message}`);
       continue;
@@ -130,7 +133,7 @@ export function compileRules(rules: readonly Rule[], opts: CompileOptions = {}):
     if (!ls.known) {
       problem(d.rule, d.key, 'ENGINE_UNKNOWN_LOGSOURCE', 'warning', `${ls.reason}; the rule is applied to every event`);
     }
-    detections.push({ kind: 'detection', rule: d.rule, key: d.key, selector: ls.selector, logsourceKnown: ls.known, test, emit: true, feeds: [] });
+    detections.push({ kind: 'detection', rule: d.rule, key: d.key, selector: ls.selector, logsourceKnown: ls.known, test, gate, emit: true, feeds: [] });
   }
 
   // Correlations: resolve references (by id or name), then order them so inputs come first.

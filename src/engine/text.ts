@@ -43,3 +43,20 @@ export function fieldScalar(
   if (v === null) return null;
   return undefined;
 }
+
+/**
+ * `fieldScalar` for one fixed field name, as a generated function whose property access has a
+ * constant key: V8 then caches the lookup at that site (a shared `fields[name]` with varying
+ * names is a slow megamorphic lookup). The name is embedded with JSON.stringify, never as raw
+ * text. Falls back to a closure when code generation is not allowed.
+ */
+export function fieldGetter(name: string): (fields: Readonly<Record<string, FieldValue>>) => FieldValue | undefined {
+  try {
+    return new Function(
+      'f',
+      `"use strict"; const v = f[${JSON.stringify(name)}]; const t = typeof v; return t === 'string' || t === 'number' || t === 'boolean' ? v : v === null ? null : undefined;`,
+    ) as (fields: Readonly<Record<string, FieldValue>>) => FieldValue | undefined;
+  } catch {
+    return (fields) => fieldScalar(fields, name);
+  }
+}

@@ -5,7 +5,7 @@
  */
 import type { FieldValue } from '../logs/event.js';
 import { fold } from './fold.js';
-import { parseIPv4, parseIPv6 } from './ip.js';
+import { parseIPv4, parseIPv6Into } from './ip.js';
 import { valueNumber, valueText } from './text.js';
 
 const TEXT = 1;
@@ -22,6 +22,8 @@ export class ValueView {
   private f: string | undefined = undefined;
   private i4: number | undefined = undefined;
   private i6: Uint16Array | undefined = undefined;
+  /** Reused for every IPv6 parse of this view (leaves only read it while the view is current). */
+  private readonly buf6 = new Uint16Array(8);
   private n: number | undefined = undefined;
 
   set(v: FieldValue | undefined): void {
@@ -42,7 +44,8 @@ export class ValueView {
   folded(): string | undefined {
     if ((this.have & FOLDED) === 0) {
       const t = this.text();
-      this.f = t === undefined ? undefined : fold(t);
+      // Numbers and booleans print in lower case already (`1e+21`, `true`).
+      this.f = t === undefined ? undefined : typeof this.raw === 'string' ? fold(t) : t;
       this.have |= FOLDED;
     }
     return this.f;
@@ -62,7 +65,7 @@ export class ValueView {
   ip6(): Uint16Array | undefined {
     if ((this.have & IP6) === 0) {
       const t = this.text();
-      this.i6 = t === undefined ? undefined : parseIPv6(t);
+      this.i6 = t !== undefined && parseIPv6Into(t, this.buf6) ? this.buf6 : undefined;
       this.have |= IP6;
     }
     return this.i6;

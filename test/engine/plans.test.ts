@@ -4,7 +4,7 @@
  * holds, generated rule functions versus closures, and compile errors of shared leaves.
  */
 import { describe, expect, it } from 'vitest';
-import { compileRules, createEvaluator } from '../../src/engine/index.js';
+import { compileRules, createEvaluator, parseIPv6 } from '../../src/engine/index.js';
 import type { Rule } from '../../src/ir/types.js';
 import { sysmon3Corpus } from '../../src/synth/index.js';
 import { benchRules } from './bench-rules.js';
@@ -57,4 +57,25 @@ describe('generated rule functions', () => {
     expect(a.some((x) => x !== '')).toBe(true);
     expect(keysPerEvent(benchRules, events, false)).toEqual(a);
   });
+});
+
+describe('IPv6 text', () => {
+  const words = (s: string): string | undefined => {
+    const w = parseIPv6(s);
+    return w && [...w].map((x) => x.toString(16)).join(':');
+  };
+  it.each([
+    ['::', '0:0:0:0:0:0:0:0'],
+    ['::1', '0:0:0:0:0:0:0:1'],
+    ['1::', '1:0:0:0:0:0:0:0'],
+    ['2001:DB8::8:800:200C:417A', '2001:db8:0:0:8:800:200c:417a'],
+    ['[fe80::1%eth0]', 'fe80:0:0:0:0:0:0:1'],
+    ['::ffff:10.1.2.3', '0:0:0:0:0:ffff:a01:203'],
+    ['1:2:3:4:5:6:1.2.3.4', '1:2:3:4:5:6:102:304'],
+    ['1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8'],
+    ['1.2.3.4::', '102:304:0:0:0:0:0:0'],
+  ])('%s', (s, w) => expect(words(s)).toBe(w));
+  it.each(['1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8:9', '1::2::3', ':1::', '1:', '12345::', 'g::', '::1.2.3', '1.2.3.4', '1:2:3:4:5:6:7:1.2.3.4', ':::', ''])('not %j', (s) =>
+    expect(words(s)).toBeUndefined(),
+  );
 });
