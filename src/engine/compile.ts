@@ -163,6 +163,12 @@ export interface LeafError {
 type FieldLeaf = Exclude<LeafSpec, { type: 'fieldref' | 'keyword' | 'keyword_regex' }>;
 const isFieldLeaf = (s: LeafSpec): s is FieldLeaf => s.type !== 'fieldref' && s.type !== 'keyword' && s.type !== 'keyword_regex';
 
+/** Rules per generated function of a `program`. */
+const PROGRAM_CHUNK = 64;
+
+/** Runs the rules of one logsource list (see `ExprCompiler.program`). */
+export type Program = (c: EvalContext, ok: Uint8Array, hit: (index: number) => void) => boolean;
+
 /** At most this many leaves per plan, so one plan's results fit in a 31-bit mask. */
 export const PLAN_BITS = 31;
 
@@ -197,6 +203,26 @@ export class ExprCompiler {
   }
   get viewCount(): number {
     return this.views.size;
+  }
+
+  /**
+   * One function that reads every planned field of an event into its `ValueView` (eager: a
+   * constant-key property read costs little next to calling a getter per field). Generated with
+   * field names embedded through JSON.stringify; a loop over getters when generation is refused.
+   */
+  loader(): (fields: Readonly<Record<string, FieldValue>>, views: readonly ValueView[]) => void {
+    const fields = [...this.views.entries()].sort((a, b) => a[1] - b[1]).map(([f]) => f);
+    try {
+      const body = fields
+        .map((f, i) => `x = f[${JSON.stringify(f)}]; t = typeof x; v[${i}].set(t === 'string' || t === 'number' || t === 'boolean' ? x : x === null ? null : undefined);`)
+        .join('\n');
+      return new Function('f', 'v', `"use strict"; let x, t;\n${body}`) as (fields: Readonly<Record<string, FieldValue>>, views: readonly ValueView[]) => void;
+    } catch {
+      const getters = fields.map((f) => this.getters.get(f) ?? fieldGetter(f));
+      return (f, v) => {
+        for (let i = 0; i < getters.length; i++) v[i]!.set(getters[i]!(f));
+      };
+    }
   }
 
   private slot(field: string): number {
@@ -325,21 +351,61 @@ export class ExprCompiler {
   }
 
   /**
-   * The same predicate as `build`, as one generated function: leaves become `c.test(plan, bit)`
-   * with integer arguments (no literal, field name or pattern text appears in the source: those
-   * live in the value tests), other leaves calls into an array of closures. Falls back to `build`
-   * when code generation is not allowed (e.g. `--disallow-code-generation-from-strings`).
+   * The same predicate as `build`, as one generated function: a one-field leaf becomes an
+   * inline check of the context's plan masks (`K`, `V`) with integer plan and bit numbers (no
+   * literal, field name or pattern text appears in generated source: those live in the value
+   * tests); other leaves call into an array of closures. Falls back to `build` when code
+   * generation is not allowed (e.g. `node --disallow-code-generation-from-strings`).
    */
   generate(n: Node, errors: LeafError[]): Pred {
     const free: Pred[] = [];
     const src = this.source(n, errors, free);
     try {
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval
-      const make = new Function('f', `"use strict"; return function rule(c) { return ${src}; };`) as (f: readonly Pred[]) => Pred;
+      const make = new Function('f', `"use strict"; return function rule(c) { const K = c.pKnown, V = c.pVal; return ${src}; };`) as (f: readonly Pred[]) => Pred;
       return make(free);
     } catch {
       return this.build(n, errors);
     }
+  }
+
+  /**
+   * All rules of one logsource list as generated code: for each rule in order, if its logsource
+   * accepts the event (`ok[index]`), its gate and its expression are tested inline and `hit(index)`
+   * is called on a match; returns whether any rule was selected. Rules are split into functions
+   * of at most `PROGRAM_CHUNK` rules so each stays small enough for the optimising compiler.
+   * Each rule runs in its own try block: nothing thrown by one rule stops the others.
+   * Returns undefined when code generation is not allowed.
+   */
+  program(rules: ReadonlyArray<{ readonly index: number; readonly node: Node; readonly gate: readonly [number, number] | undefined }>): Program | undefined {
+    const chunks: Program[] = [];
+    try {
+      for (let at = 0; at < rules.length; at += PROGRAM_CHUNK) {
+        const free: Pred[] = [];
+        const lines: string[] = [];
+        for (const r of rules.slice(at, at + PROGRAM_CHUNK)) {
+          const i = r.index | 0;
+          const expr = this.source(r.node, [], free);
+          const gate = r.gate ? `${this.leafSource(r.gate)} && ` : '';
+          lines.push(`if (ok[${i}] === 1) { sel = true; try { if (${gate}${expr}) hit(${i}); } catch (e) { /* never throw on event content */ } }`);
+        }
+        const make = new Function('f', `"use strict"; return function rules(c, ok, hit) {\nconst K = c.pKnown, V = c.pVal; let sel = false;\n${lines.join('\n')}\nreturn sel; };`) as (f: readonly Pred[]) => Program;
+        chunks.push(make(free));
+      }
+    } catch {
+      return undefined;
+    }
+    if (chunks.length === 1) return chunks[0]!;
+    return (c, ok, hit) => {
+      let sel = false;
+      for (let i = 0; i < chunks.length; i++) if (chunks[i]!(c, ok, hit)) sel = true;
+      return sel;
+    };
+  }
+
+  private leafSource(r: readonly [number, number]): string {
+    const p = r[0] | 0;
+    const b = r[1] >>> 0;
+    return `((K[${p}] & ${b}) !== 0 || c.r(${p}, ${b}), (V[${p}] & ${b}) !== 0)`;
   }
 
   private source(n: Node, errors: LeafError[], free: Pred[]): string {
@@ -357,7 +423,7 @@ export class ExprCompiler {
           free.push(r);
           return `f[${free.length - 1}](c)`;
         }
-        return `c.test(${r[0] | 0}, ${r[1] >>> 0})`;
+        return this.leafSource(r);
       }
     }
   }

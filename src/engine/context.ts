@@ -20,6 +20,7 @@ const ALL = 0x7fffffff;
 export class EvalContext {
   fields: Readonly<Record<string, FieldValue>> = Object.create(null) as Record<string, FieldValue>;
   gen = 1;
+  private loaded = false;
   private readonly textGen: Int32Array;
   private readonly textVal: (string | undefined)[];
   private readonly foldGen: Int32Array;
@@ -32,11 +33,11 @@ export class EvalContext {
   private kwFolded: string[] = [];
 
   // Field plans (compile.ts): per plan, the event generation its masks belong to, which of its
-  // leaves are known, and their values; per field, one ValueView.
-  private readonly pGen: Int32Array;
-  private readonly pKnown: Int32Array;
-  private readonly pVal: Int32Array;
-  private readonly vGen: Int32Array;
+  // leaves are known, and their values; per field, one ValueView (filled at `reset`).
+  /** Per plan: which leaves are known for the current event (zeroed at `reset`). */
+  readonly pKnown: Int32Array;
+  /** Per plan: the results of the known leaves. */
+  readonly pVal: Int32Array;
   private readonly views: ValueView[];
   /**
    * Per plan: results of all its leaves per distinct raw value. A plan whose values rarely
@@ -46,12 +47,16 @@ export class EvalContext {
   private readonly lookups: Int32Array;
   private readonly hits: Int32Array;
 
-  constructor(fieldSlots: number, leafSlots: number, private readonly plans: readonly FieldPlan[] = [], viewCount = 0) {
+  constructor(
+    fieldSlots: number,
+    leafSlots: number,
+    private readonly plans: readonly FieldPlan[] = [],
+    viewCount = 0,
+    private readonly loadViews: (fields: Readonly<Record<string, FieldValue>>, views: readonly ValueView[]) => void = () => {},
+  ) {
     const n = plans.length;
-    this.pGen = new Int32Array(n);
     this.pKnown = new Int32Array(n);
     this.pVal = new Int32Array(n);
-    this.vGen = new Int32Array(viewCount);
     this.views = Array.from({ length: viewCount }, () => new ValueView());
     this.caches = plans.map(() => new Map());
     this.lookups = new Int32Array(n);
@@ -67,43 +72,49 @@ export class EvalContext {
   /** Start evaluating a new event. */
   reset(fields: Readonly<Record<string, FieldValue>>): void {
     this.fields = fields;
+    this.loaded = false;
+    this.pKnown.fill(0);
     if (++this.gen >= 0x7fffffff) {
       this.gen = 1;
       this.textGen.fill(0);
       this.foldGen.fill(0);
       this.leafGen.fill(0);
-      this.pGen.fill(0);
-      this.vGen.fill(0);
       this.kwGen = 0;
       this.kwFoldGen = 0;
     }
   }
 
-  /** Result of leaf `bit` of plan `p` for the current event. */
+  /**
+   * Read the planned fields of the current event into their views; called once per event before
+   * any plan is used, and only when some rule may run (events no rule selects are not read).
+   */
+  load(): void {
+    if (!this.loaded) {
+      this.loaded = true;
+      this.loadViews(this.fields, this.views);
+    }
+  }
+
+  /** Result of leaf `bit` of plan `p` for the current event (after `load`). */
   test(p: number, bit: number): boolean {
-    if (this.pGen[p] !== this.gen) this.begin(p);
-    if ((this.pKnown[p]! & bit) === 0) this.compute(p, bit);
+    if ((this.pKnown[p]! & bit) === 0) this.r(p, bit);
     return (this.pVal[p]! & bit) !== 0;
   }
 
-  private view(plan: FieldPlan): ValueView {
-    const v = this.views[plan.view]!;
-    if (this.vGen[plan.view] !== this.gen) {
-      this.vGen[plan.view] = this.gen;
-      v.set(plan.get(this.fields));
-    }
-    return v;
+  /** Make leaf `bit` of plan `p` known (generated rules inline the check of `pKnown`). */
+  r(p: number, bit: number): boolean {
+    if (this.pKnown[p] === 0) this.begin(p);
+    if ((this.pKnown[p]! & bit) === 0) this.compute(p, bit);
+    return true;
   }
 
   /** First look at plan `p` in this event: take every result from the cache, or none. */
   private begin(p: number): void {
-    this.pGen[p] = this.gen;
-    this.pKnown[p] = 0;
     this.pVal[p] = 0;
     const cache = this.caches[p];
     if (!cache) return;
     const plan = this.plans[p]!;
-    const view = this.view(plan);
+    const view = this.views[plan.view]!;
     const raw = view.raw;
     if (typeof raw === 'string' && raw.length > CACHE_VALUE_MAX) return;
     const hit = cache.get(raw);
@@ -130,7 +141,7 @@ export class EvalContext {
 
   private compute(p: number, bit: number): void {
     const plan = this.plans[p]!;
-    if (plan.tests[31 - Math.clz32(bit)]!(this.view(plan))) this.pVal[p]! |= bit;
+    if (plan.tests[31 - Math.clz32(bit)]!(this.views[plan.view]!)) this.pVal[p]! |= bit;
     this.pKnown[p]! |= bit;
   }
 

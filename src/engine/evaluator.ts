@@ -59,8 +59,8 @@ export interface EvalStats {
   events: number;
   /** Events that no rule's logsource selected. */
   skipped: number;
-  /** Detection matches per rule key. */
-  matchesByRule: Map<string, number>;
+  /** Detection matches per rule key (up to date whenever read). */
+  readonly matchesByRule: Map<string, number>;
   /** Base-rule matches that fed a correlation but had no time, so no window. */
   untimed: number;
   /** Base-rule matches not correlated because a group-by field was missing or null. */
@@ -98,13 +98,25 @@ const EMPTY: readonly DetectionMatch[] = Object.freeze([]);
 const SEP = '\u001f';
 
 export function createEvaluator(rs: RuleSet): Evaluator {
-  const ctx = new EvalContext(rs.fieldSlots, rs.leafSlots, rs.plans, rs.viewCount);
+  const ctx = new EvalContext(rs.fieldSlots, rs.leafSlots, rs.plans, rs.viewCount, rs.loadViews);
   // Per correlation: window start → (group key → state).
   const state: Array<Map<number, Map<string, Win>>> = rs.correlations.map(() => new Map());
+  // Detection matches are counted per rule index (cheap) and folded into the Map when read.
+  const hitCounts = new Float64Array(rs.detections.length);
+  const byRule = new Map<string, number>();
+  const firstHits: number[] = []; // rule indices in order of their first match (the Map's order)
   const stats: EvalStats = {
     events: 0,
     skipped: 0,
-    matchesByRule: new Map(),
+    get matchesByRule(): Map<string, number> {
+      const sums = new Map<string, number>();
+      for (const i of firstHits) {
+        const k = rs.detections[i]!.key;
+        sums.set(k, (sums.get(k) ?? 0) + hitCounts[i]!);
+      }
+      for (const [k, n] of sums) byRule.set(k, n);
+      return byRule;
+    },
     untimed: 0,
     ungrouped: 0,
     correlationMatchesByRule: new Map(),
@@ -211,14 +223,31 @@ export function createEvaluator(rs: RuleSet): Evaluator {
     }
     sel = false;
     out = undefined;
+    current = event;
     if (chanRaw !== chanFor) refreshChannels(chanRaw);
-    if (byId) run(byId, event);
-    if (rs.anyEventId.length) run(rs.anyEventId, event);
+    if (byId) {
+      ctx.load();
+      const prog = generated ? rs.programs.get(eid!) : undefined;
+      if (prog) {
+        if (prog(ctx, chanOk, hit)) sel = true;
+      } else run(byId, event);
+    }
+    if (rs.anyEventId.length) {
+      ctx.load();
+      if (rs.anyProgram) {
+        if (rs.anyProgram(ctx, chanOk, hit)) sel = true;
+      } else run(rs.anyEventId, event);
+    }
     if (!sel) stats.skipped++;
     const result = out ?? EMPTY;
     out = undefined;
+    current = undefined;
     return result;
   }
+
+  const generated = rs.programs.size > 0 || rs.anyProgram !== undefined;
+  let current: CanonicalEvent | undefined;
+  const hit = (di: number): void => hitRule(rs.detections[di]!, di, current!);
 
   // Per-event scratch (push is not re-entrant), kept outside to avoid a closure per event.
   let sel = false;
@@ -248,12 +277,12 @@ export function createEvaluator(rs: RuleSet): Evaluator {
       } catch {
         hit = false; // never throw on event content
       }
-      if (hit) hitRule(d, event);
+      if (hit) hitRule(d, di, event);
     }
   }
 
-  function hitRule(d: CompiledDetection, event: CanonicalEvent): void {
-    stats.matchesByRule.set(d.key, (stats.matchesByRule.get(d.key) ?? 0) + 1);
+  function hitRule(d: CompiledDetection, di: number, event: CanonicalEvent): void {
+    if (hitCounts[di]!++ === 0) firstHits.push(di);
     (out ??= []).push({ kind: 'detection', rule: d.rule, ruleKey: d.key, event, emit: d.emit });
     if (d.feeds.length) {
       const fields = event.fields;

@@ -3,8 +3,10 @@
  * wiring). Compilation never throws: every problem becomes an `EngineProblem` value.
  */
 import type { CorrelationRule, DetectionRule, Rule, SourcePos } from '../ir/types.js';
-import { countLeaves, ExprCompiler, normalise, type FieldPlan, type LeafError, type NormalNode, type Pred } from './compile.js';
+import { countLeaves, ExprCompiler, normalise, type FieldPlan, type LeafError, type NormalNode, type Pred, type Program } from './compile.js';
 import { fold } from './fold.js';
+import type { FieldValue } from '../logs/event.js';
+import type { ValueView } from './value.js';
 import { resolveLogsource, type EventSelector } from './logsource.js';
 
 export interface CompileOptions {
@@ -90,11 +92,16 @@ export interface RuleSet {
   readonly plans: readonly FieldPlan[];
   /** @internal Number of distinct fields with a plan. */
   readonly viewCount: number;
+  /** @internal Reads every planned field of an event into the views (compile.ts `loader`). */
+  readonly loadViews: (fields: Readonly<Record<string, FieldValue>>, views: readonly ValueView[]) => void;
   /** @internal Detection indices per EventID, and those that take any EventID. */
   readonly byEventId: ReadonlyMap<number, readonly number[]>;
   readonly anyEventId: readonly number[];
   /** @internal Folded channel names per detection (null = any channel). */
   readonly channels: ReadonlyArray<ReadonlySet<string> | null>;
+  /** @internal Generated code per EventID list (and for `anyEventId`); absent without codegen. */
+  readonly programs: ReadonlyMap<number, Program>;
+  readonly anyProgram: Program | undefined;
 }
 
 export const BEACON_DEFAULT_GROUP_BY = ['Computer', 'Image', 'DestinationIp', 'DestinationPort'] as const;
@@ -121,6 +128,7 @@ export function compileRules(rules: readonly Rule[], opts: CompileOptions = {}):
 
   type MutDet = Omit<CompiledDetection, 'emit' | 'feeds'> & { emit: boolean; feeds: Array<[number, number]> };
   const detections: MutDet[] = [];
+  const nodes: NormalNode[] = [];
   for (const d of dets) {
     const errors: LeafError[] = [];
     const test = opts.codegen === false ? compiler.build(d.node, errors) : compiler.generate(d.node, errors);
@@ -134,6 +142,7 @@ export function compileRules(rules: readonly Rule[], opts: CompileOptions = {}):
       problem(d.rule, d.key, 'ENGINE_UNKNOWN_LOGSOURCE', 'warning', `${ls.reason}; the rule is applied to every event`);
     }
     detections.push({ kind: 'detection', rule: d.rule, key: d.key, selector: ls.selector, logsourceKnown: ls.known, test, gate, emit: true, feeds: [] });
+    nodes.push(d.node);
   }
 
   // Correlations: resolve references (by id or name), then order them so inputs come first.
@@ -259,6 +268,20 @@ export function compileRules(rules: readonly Rule[], opts: CompileOptions = {}):
     } else anyEventId.push(i);
   });
 
+  const programs = new Map<number, Program>();
+  let anyProgram: Program | undefined;
+  if (opts.codegen !== false) {
+    const entries = (list: readonly number[]) => list.map((i) => ({ index: i, node: nodes[i]!, gate: detections[i]!.gate }));
+    let ok = true;
+    for (const [id, list] of byEventId) {
+      const prog = compiler.program(entries(list));
+      if (prog) programs.set(id, prog);
+      else ok = false;
+    }
+    if (ok && anyEventId.length) anyProgram = compiler.program(entries(anyEventId));
+    if (!ok || (anyEventId.length && !anyProgram)) programs.clear(), (anyProgram = undefined);
+  }
+
   return {
     detections,
     correlations,
@@ -268,8 +291,11 @@ export function compileRules(rules: readonly Rule[], opts: CompileOptions = {}):
     leafSlots: compiler.leafSlotCount,
     plans: compiler.plans,
     viewCount: compiler.viewCount,
+    loadViews: compiler.loader(),
     byEventId,
     anyEventId,
     channels,
+    programs,
+    anyProgram,
   };
 }
