@@ -100,7 +100,7 @@ const SEP = '\u001f';
 export function createEvaluator(rs: RuleSet): Evaluator {
   const ctx = new EvalContext(rs.fieldSlots, rs.leafSlots, rs.plans, rs.viewCount, rs.loadViews);
   // Per correlation: window start → (group key → state).
-  const state: Array<Map<number, Map<string, Win>>> = rs.correlations.map(() => new Map());
+  const state: Array<Map<number, Map<string, Win | number>>> = rs.correlations.map(() => new Map());
   // Detection matches are counted per rule index (cheap) and folded into the Map when read.
   const hitCounts = new Float64Array(rs.detections.length);
   const byRule = new Map<string, number>();
@@ -125,10 +125,49 @@ export function createEvaluator(rs: RuleSet): Evaluator {
   let lastChannel: string | undefined;
   let lastChannelFolded = '';
   let finished: readonly CorrelationMatch[] | undefined;
-  const scratch: string[] = [];
+
+  // Group keys: each group value is replaced by a small id while its field has few distinct
+  // values (Computer, Image), else written out with its length (so keys are unambiguous, and
+  // short: a beacon correlation can hold one window per destination address).
+  const interned = new Map<string, Map<string, number>>();
+  const INTERN_MAX = 4096;
+  function keyPart(field: string, t: string): string {
+    let tab = interned.get(field);
+    if (!tab) interned.set(field, (tab = new Map()));
+    let id = tab.get(t);
+    if (id === undefined && tab.size < INTERN_MAX) tab.set(t, (id = tab.size));
+    return id !== undefined ? `#${id}` : `=${t.length}:${t}`;
+  }
+  // A beacon window seen once holds only the event's offset in the window (a number), no object
+  // and no event: most groups of an outbound-traffic base rule are one-off destinations. It
+  // becomes a `Win` at its second occurrence. Only when a single occurrence cannot fire.
+  const compact = rs.correlations.map((c) => c.rule.type === 'beacon' && !!c.rule.beacon && (c.rule.beacon.minEvents > 1 || c.rule.beacon.minBuckets > 1));
+  // Events kept per window: beacons keep fewer (they have many long windows).
+  const caps = rs.correlations.map((c) => (c.rule.type === 'beacon' ? rs.maxEventsPerBeacon : cap));
+  // One key per event and field list, shared by correlations that group alike (same string).
+  let keyEvent: unknown = undefined;
+  const keyMemo = new Map<string, string | null>();
+
+  function newWin(c: CompiledCorrelation, input: number, start: number, get: (f: string) => unknown): Win {
+    const r = c.rule;
+    const fields = c.groupFields[input]!;
+    const group: Record<string, string> = {};
+    let groupKey = '';
+    c.groupBy.forEach((name, g) => {
+      const t = valueText(get(fields[g]!))!;
+      group[name] = t;
+      groupKey += (g ? SEP : '') + t;
+    });
+    const w: Win = { start, group, groupKey, count: 0, events: [], sum: 0, n: 0 };
+    if (r.type === 'value_count') w.values = new Set();
+    if (r.type === 'value_percentile' || r.type === 'value_median') w.nums = [];
+    if (r.type === 'temporal' || r.type === 'temporal_ordered') w.seen = c.inputs.map(() => []);
+    if (r.type === 'beacon' && r.beacon?.method === 'intervals') w.times = [];
+    return w;
+  }
 
   /** Add one occurrence (an event, or a match of an inner correlation) to a correlation. */
-  function feed(ci: number, input: number, time: number | undefined, get: (f: string) => unknown, events: readonly CanonicalEvent[], weight: number): void {
+  function feed(ci: number, input: number, time: number | undefined, get: (f: string) => unknown, events: readonly CanonicalEvent[], weight: number, memoFor?: unknown): void {
     if (time === undefined || !Number.isFinite(time)) {
       stats.untimed++;
       return;
@@ -136,36 +175,58 @@ export function createEvaluator(rs: RuleSet): Evaluator {
     const c = rs.correlations[ci]!;
     const r = c.rule;
     const fields = c.groupFields[input]!;
-    let groupKey = '';
-    for (let g = 0; g < fields.length; g++) {
-      const t = valueText(get(fields[g]!));
-      if (t === undefined) {
-        stats.ungrouped++;
-        return;
+    const sig = c.groupSignatures[input]!;
+    if (memoFor === undefined || memoFor !== keyEvent) {
+      keyEvent = memoFor;
+      keyMemo.clear();
+    }
+    let key = memoFor === undefined ? undefined : keyMemo.get(sig);
+    if (key === undefined) {
+      let k = '';
+      for (let g = 0; g < fields.length; g++) {
+        const t = valueText(get(fields[g]!));
+        if (t === undefined) {
+          k = '';
+          key = null;
+          break;
+        }
+        k += keyPart(fields[g]!, t) + '|';
       }
-      groupKey += (g ? SEP : '') + t;
-      scratch[g] = t;
+      if (key === undefined) key = k;
+      if (memoFor !== undefined) keyMemo.set(sig, key);
+    }
+    if (key === null) {
+      stats.ungrouped++;
+      return;
     }
     const span = r.timespanMs;
     const start = Math.floor(time / span) * span;
     const byStart = state[ci]!;
     let m = byStart.get(start);
     if (!m) byStart.set(start, (m = new Map()));
-    let w = m.get(groupKey);
-    if (!w) {
-      const group: Record<string, string> = {};
-      c.groupBy.forEach((name, g) => (group[name] = scratch[g]!));
-      w = { start, group, groupKey, count: 0, events: [], sum: 0, n: 0 };
-      if (r.type === 'value_count') w.values = new Set();
-      if (r.type === 'value_percentile' || r.type === 'value_median') w.nums = [];
-      if (r.type === 'temporal' || r.type === 'temporal_ordered') w.seen = c.inputs.map(() => []);
-      if (r.type === 'beacon') {
-        if (r.beacon?.method === 'intervals') w.times = [];
+    const held = m.get(key);
+    let w: Win;
+    if (held === undefined) {
+      if (compact[ci] && weight === 1) {
+        m.set(key, time - start);
+        return;
       }
-      m.set(groupKey, w);
-    }
+      w = newWin(c, input, start, get);
+      m.set(key, w);
+    } else if (typeof held === 'number') {
+      // Second occurrence of a compact beacon window: replay the first (count, bucket, time).
+      w = newWin(c, input, start, get);
+      const t0 = start + held;
+      w.count = 1;
+      const b = r.beacon!.bucketMs;
+      w.b0 = Math.floor(t0 / b) * b;
+      w.c0 = 1;
+      w.times?.push(t0);
+      m.set(key, w);
+    } else w = held;
+    const wcap = caps[ci]!;
     w.count += weight;
-    for (const e of events) if (w.events.length < cap) w.events.push(e);
+    for (const e of events) if (w.events.length < wcap) w.events.push(e);
     switch (r.type) {
       case 'value_count': {
         const vf = c.valueFields[input];
@@ -287,7 +348,8 @@ export function createEvaluator(rs: RuleSet): Evaluator {
     if (d.feeds.length) {
       const fields = event.fields;
       const get = (f: string): unknown => fieldScalar(fields, f);
-      for (const [ci, input] of d.feeds) feed(ci, input, event.time, get, [event], 1);
+      const one = [event];
+      for (const [ci, input] of d.feeds) feed(ci, input, event.time, get, one, 1, event);
     }
   }
 
@@ -296,6 +358,8 @@ export function createEvaluator(rs: RuleSet): Evaluator {
     const r = c.rule;
     const out: CorrelationMatch[] = [];
     for (const w of [...state[ci]!.values()].flatMap((m) => [...m.values()])) {
+      // A compact beacon window (one occurrence) cannot fire: see `compact`.
+      if (typeof w === 'number') continue;
       let value: number;
       let fires: boolean;
       let bstats: BeaconStats | undefined;

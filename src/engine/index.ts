@@ -4,7 +4,7 @@
  *
  * Public API
  * ----------
- *   const rs = compileRules(rules, { maxEventsPerMatch?: 100, codegen?: true });   // once
+ *   const rs = compileRules(rules, { maxEventsPerMatch?: 100, maxEventsPerBeacon?: 10, codegen?: true });
  *   rs.problems       // EngineProblem[]: unknown logsource (warning; rule applies to every event),
  *                     // bad regex/CIDR (error; rule left out), unresolved correlation reference,
  *                     // correlation cycle, malformed correlation (error; correlation left out)
@@ -49,6 +49,11 @@
  *   window (default condition: all); temporal_ordered: rules matched in the listed order
  *   (earliest-first greedy, ties allowed). A correlation referencing a correlation receives each
  *   inner match as one occurrence at the inner window's start, grouped by its group values.
+ *   Groups are told apart by their exact values (a value containing the display separator of
+ *   `groupKey` does not merge two groups). A match's `events` are a sample (`eventCount` is
+ *   exact): the first `maxEventsPerMatch` (100) of the window; for beacons the first
+ *   `maxEventsPerBeacon` (10) from the window's second occurrence on, since a group's first
+ *   occurrence is held as a time only (one-off destinations would otherwise keep the input).
  * - Beacon (stats.ts): SEMANTICS.md "buckets" method exactly (population stdev; coverage over
  *   first..last active bucket); thresholds in `condition`, if any, apply to `total`. Method
  *   `intervals`: total ≥ minEvents, span ≥ minBuckets and cv of gaps between consecutive

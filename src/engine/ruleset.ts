@@ -13,6 +13,13 @@ export interface CompileOptions {
   /** Events kept per correlation match (the count is always exact). Default 100. */
   readonly maxEventsPerMatch?: number;
   /**
+   * Events kept per beacon match, default 10 (beacon windows are many and long: one per
+   * computer, image, destination and port). A beacon window keeps events from its second
+   * occurrence on: the first occurrence of a group is held as a time only (most groups never
+   * occur twice; keeping their events would keep the whole input in memory).
+   */
+  readonly maxEventsPerBeacon?: number;
+  /**
    * Generate one JS function per rule (default true; faster than nested closures). `false`
    * builds closures instead; generation also falls back to closures when not allowed.
    */
@@ -71,6 +78,8 @@ export interface CompiledCorrelation {
   readonly groupBy: readonly string[];
   /** Per input: the event field read for each group-by name (aliases resolved). */
   readonly groupFields: ReadonlyArray<readonly string[]>;
+  /** @internal Per input: its group fields joined (inputs that group alike share a key). */
+  readonly groupSignatures: readonly string[];
   /** Per input: the field aggregated by value_* / value_count (aliases resolved). */
   readonly valueFields: ReadonlyArray<string | undefined>;
   readonly emit: boolean;
@@ -84,6 +93,7 @@ export interface RuleSet {
   readonly correlations: readonly CompiledCorrelation[];
   readonly problems: readonly EngineProblem[];
   readonly maxEventsPerMatch: number;
+  readonly maxEventsPerBeacon: number;
   /** @internal */
   readonly fieldSlots: number;
   /** @internal */
@@ -232,6 +242,7 @@ export function compileRules(rules: readonly Rule[], opts: CompileOptions = {}):
       groupBy,
       // A correlation fed by a correlation groups on that correlation's group names directly.
       groupFields: inputs.map((inp, j) => groupBy.map((g) => resolve(g, inp, refKeys[j]!))),
+      groupSignatures: inputs.map((inp, j) => groupBy.map((g) => resolve(g, inp, refKeys[j]!)).join('\u001f')),
       valueFields: inputs.map((inp, j) => (r.valueField ? resolve(r.valueField, inp, refKeys[j]!) : undefined)),
       emit: true,
       feeds: [],
@@ -287,6 +298,7 @@ export function compileRules(rules: readonly Rule[], opts: CompileOptions = {}):
     correlations,
     problems,
     maxEventsPerMatch: Math.max(0, opts.maxEventsPerMatch ?? 100),
+    maxEventsPerBeacon: Math.max(0, opts.maxEventsPerBeacon ?? Math.min(10, opts.maxEventsPerMatch ?? 10)),
     fieldSlots: compiler.fieldSlotCount,
     leafSlots: compiler.leafSlotCount,
     plans: compiler.plans,

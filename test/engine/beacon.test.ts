@@ -3,6 +3,7 @@ import type { BeaconSpec } from '../../src/ir/types.js';
 import { beaconScenario, SERVICE_IMAGES, type GroupTruth } from '../../src/synth/index.js';
 import { and, anyOf, correlation, detection, ev, match, not, or } from './build.js';
 import { run } from './helpers.js';
+import { compileRules, createEvaluator } from '../../src/engine/index.js';
 
 /**
  * Default beacon parameters, tuned on the seeded scenario (see test/engine/tune.ts) and justified:
@@ -119,5 +120,51 @@ describe('beacon details', () => {
     const b = run([outbound, beacon1m], shuffled).correlations.map((c) => [c.groupKey, c.stats!.total, c.stats!.cv.toFixed(9)]);
     expect(b).toEqual(a);
     expect(a.length).toBeGreaterThan(0);
+  });
+});
+
+describe('beacon window memory', () => {
+  const MIN = 60_000;
+  const T0 = Date.UTC(2024, 2, 4);
+  const b = correlation('beacon', ['outbound'], { id: 'b', timespanMs: DAY, beacon: spec(MIN, 5) });
+  const conn = (t: number, ip: string, extra: Record<string, string> = {}) =>
+    ev({ Initiated: 'true', Computer: 'pc1', Image: 'C:\\x\\agent.exe', DestinationIp: ip, DestinationPort: 443, ...extra }, t);
+
+  it('keeps a bounded sample of events; counts and statistics stay exact', () => {
+    const events = Array.from({ length: 40 }, (_, i) => conn(T0 + i * MIN + 5_000, '203.0.113.9'));
+    // one-off destinations in between: they never form a window that could fire
+    for (let i = 0; i < 200; i++) events.push(conn(T0 + i * 1000, `198.51.100.${i}`));
+    const r = run([outbound, b], events);
+    expect(r.correlations).toHaveLength(1);
+    const m = r.correlations[0]!;
+    expect(m.eventCount).toBe(40);
+    expect(m.stats!.total).toBe(40);
+    expect(m.stats!.active).toBe(40);
+    expect(m.events.length).toBeGreaterThan(0);
+    expect(m.events.length).toBeLessThanOrEqual(10);
+    expect(m.events.every((e) => e.fields['DestinationIp'] === '203.0.113.9')).toBe(true);
+  });
+
+  it('maxEventsPerBeacon bounds the sample', () => {
+    const events = Array.from({ length: 40 }, (_, i) => conn(T0 + i * MIN, '203.0.113.9'));
+    const ev2 = createEvaluator(compileRules([outbound, b], { maxEventsPerBeacon: 3 }));
+    for (const e of events) ev2.push(e);
+    const [m] = ev2.finish();
+    expect(m!.events).toHaveLength(3);
+    expect(m!.eventCount).toBe(40);
+  });
+
+  it('group values containing the display separator do not merge groups', () => {
+    const events: ReturnType<typeof conn>[] = [];
+    for (let i = 0; i < 20; i++) {
+      events.push(conn(T0 + i * MIN, '1', { Computer: 'a\u001fb', Image: 'c' }));
+      events.push(conn(T0 + i * MIN, '1', { Computer: 'a', Image: 'b\u001fc' }));
+    }
+    const r = run([outbound, b], events);
+    expect(r.correlations.map((c) => c.group).sort((x, y) => (x['Computer']! < y['Computer']! ? -1 : 1))).toEqual([
+      { Computer: 'a', Image: 'b\u001fc', DestinationIp: '1', DestinationPort: '443' },
+      { Computer: 'a\u001fb', Image: 'c', DestinationIp: '1', DestinationPort: '443' },
+    ]);
+    expect(r.correlations.map((c) => c.eventCount)).toEqual([20, 20]);
   });
 });
