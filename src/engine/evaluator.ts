@@ -147,6 +147,7 @@ export function createEvaluator(rs: RuleSet): Evaluator {
   // One key per event and field list, shared by correlations that group alike (same string).
   let keyEvent: unknown = undefined;
   const keyMemo = new Map<string, string | null>();
+  const keyParts: string[] = [];
 
   function newWin(c: CompiledCorrelation, input: number, start: number, get: (f: string) => unknown): Win {
     const r = c.rule;
@@ -182,17 +183,19 @@ export function createEvaluator(rs: RuleSet): Evaluator {
     }
     let key = memoFor === undefined ? undefined : keyMemo.get(sig);
     if (key === undefined) {
-      let k = '';
       for (let g = 0; g < fields.length; g++) {
         const t = valueText(get(fields[g]!));
         if (t === undefined) {
-          k = '';
           key = null;
           break;
         }
-        k += keyPart(fields[g]!, t) + '|';
+        keyParts[g] = keyPart(fields[g]!, t);
       }
-      if (key === undefined) key = k;
+      // join() yields one flat string (`+=` would keep a tree of partial strings per key).
+      if (key === undefined) {
+        keyParts.length = fields.length;
+        key = keyParts.join('|');
+      }
       if (memoFor !== undefined) keyMemo.set(sig, key);
     }
     if (key === null) {
