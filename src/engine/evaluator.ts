@@ -167,14 +167,8 @@ export function createEvaluator(rs: RuleSet): Evaluator {
     return w;
   }
 
-  /** Add one occurrence (an event, or a match of an inner correlation) to a correlation. */
-  function feed(ci: number, input: number, time: number | undefined, get: (f: string) => unknown, events: readonly CanonicalEvent[], weight: number, memoFor?: unknown): void {
-    if (time === undefined || !Number.isFinite(time)) {
-      stats.untimed++;
-      return;
-    }
-    const c = rs.correlations[ci]!;
-    const r = c.rule;
+  /** The internal group key of an occurrence (null: a group-by value is missing). */
+  function keyOf(c: CompiledCorrelation, input: number, get: (f: string) => unknown, memoFor: unknown): string | null {
     const fields = c.groupFields[input]!;
     const sig = c.groupSignatures[input]!;
     if (memoFor === undefined || memoFor !== keyEvent) {
@@ -198,6 +192,84 @@ export function createEvaluator(rs: RuleSet): Evaluator {
       }
       if (memoFor !== undefined) keyMemo.set(sig, key);
     }
+    return key;
+  }
+
+  /**
+   * Compact beacon correlations fed only by one rule and grouping alike (the 5-minute and the
+   * 20-minute beacon on one base rule) share one store of groups seen exactly once overall: such
+   * a group is a one-occurrence window in each of them, so one entry serves all. At a group's
+   * second occurrence its first is handed to each correlation, and the group is remembered in
+   * `many` (later occurrences go straight to the correlations). Exact in any arrival order.
+   */
+  interface OnceGroup {
+    readonly feeds: ReadonlyArray<readonly [number, number]>;
+    readonly once: Map<string, number>;
+    readonly many: Set<string>;
+  }
+  const onceGroups: OnceGroup[][] = [];
+  const directFeeds: Array<ReadonlyArray<readonly [number, number]>> = [];
+  for (const d of rs.detections) {
+    const bySig = new Map<string, Array<readonly [number, number]>>();
+    const direct: Array<readonly [number, number]> = [];
+    for (const f of d.feeds) {
+      const c = rs.correlations[f[0]]!;
+      if (compact[f[0]] && c.inputs.length === 1) {
+        const sig = c.groupSignatures[f[1]]!;
+        let l = bySig.get(sig);
+        if (!l) bySig.set(sig, (l = []));
+        l.push(f);
+      } else direct.push(f);
+    }
+    const groups: OnceGroup[] = [];
+    for (const l of bySig.values()) {
+      if (l.length > 1) groups.push({ feeds: l, once: new Map(), many: new Set() });
+      else direct.push(...l);
+    }
+    onceGroups.push(groups);
+    directFeeds.push(direct);
+  }
+
+  function feedOnceGroup(g: OnceGroup, time: number | undefined, get: (f: string) => unknown, events: readonly CanonicalEvent[], event: CanonicalEvent): void {
+    if (time === undefined || !Number.isFinite(time)) {
+      stats.untimed += g.feeds.length;
+      return;
+    }
+    const [ci0, in0] = g.feeds[0]!;
+    const key = keyOf(rs.correlations[ci0]!, in0, get, event);
+    if (key === null) {
+      stats.ungrouped += g.feeds.length;
+      return;
+    }
+    if (!g.many.has(key)) {
+      const t1 = g.once.get(key);
+      if (t1 === undefined) {
+        g.once.set(key, time);
+        return;
+      }
+      g.once.delete(key);
+      g.many.add(key);
+      for (const [ci] of g.feeds) {
+        const span = rs.correlations[ci]!.rule.timespanMs;
+        const start = Math.floor(t1 / span) * span;
+        const byStart = state[ci]!;
+        let m = byStart.get(start);
+        if (!m) byStart.set(start, (m = new Map()));
+        m.set(key, t1 - start);
+      }
+    }
+    for (const [ci, input] of g.feeds) feed(ci, input, time, get, events, 1, event);
+  }
+
+  /** Add one occurrence (an event, or a match of an inner correlation) to a correlation. */
+  function feed(ci: number, input: number, time: number | undefined, get: (f: string) => unknown, events: readonly CanonicalEvent[], weight: number, memoFor?: unknown): void {
+    if (time === undefined || !Number.isFinite(time)) {
+      stats.untimed++;
+      return;
+    }
+    const c = rs.correlations[ci]!;
+    const r = c.rule;
+    const key = keyOf(c, input, get, memoFor);
     if (key === null) {
       stats.ungrouped++;
       return;
@@ -352,7 +424,8 @@ export function createEvaluator(rs: RuleSet): Evaluator {
       const fields = event.fields;
       const get = (f: string): unknown => fieldScalar(fields, f);
       const one = [event];
-      for (const [ci, input] of d.feeds) feed(ci, input, event.time, get, one, 1, event);
+      for (const [ci, input] of directFeeds[di]!) feed(ci, input, event.time, get, one, 1, event);
+      for (const g of onceGroups[di]!) feedOnceGroup(g, event.time, get, one, event);
     }
   }
 
