@@ -14,24 +14,12 @@ import { compileRules, createEvaluator } from '../engine/index.js';
 import type { CanonicalEvent } from '../logs/event.js';
 import { loadRulePaths } from '../sigma/index.js';
 import { sysmon3Corpus } from '../synth/index.js';
+import { calibration } from './run.js';
 
 const count = Number(process.argv[2] ?? 200_000);
 const rounds = Number(process.argv[3] ?? 5);
 const rulesDir = process.argv[4] ?? 'rules';
 const listsDir = process.argv[5] ?? 'lists';
-
-export function calibrate(): number {
-  const strs = Array.from({ length: 100_000 }, (_, i) => `C:\\Windows\\System32\\Svchost${i}.EXE`);
-  let best = Infinity;
-  for (let r = 0; r < 15; r++) {
-    const s = performance.now();
-    let n = 0;
-    for (const x of strs) n += x.toLowerCase().endsWith('.exe') ? 1 : 0;
-    best = Math.min(best, performance.now() - s);
-    if (n < 0) console.log(n);
-  }
-  return strs.length / best / 1000; // M ops/s
-}
 
 function matchBest(rules: readonly Rule[], events: readonly CanonicalEvent[]): { perSec: number; matches: number } {
   const rs = compileRules(rules);
@@ -53,7 +41,7 @@ async function main(): Promise<void> {
   const rules = loaded.rules;
   const detections = rules.filter((r) => r.kind === 'detection');
   const events: CanonicalEvent[] = [...sysmon3Corpus({ count, seed: 'bench-v1' })];
-  const cal = calibrate();
+  const cal = calibration();
   console.log(`calibration: ${cal.toFixed(1)} M toLowerCase+endsWith/s`);
   const single = matchBest(detections, events);
   console.log(
