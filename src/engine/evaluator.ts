@@ -126,17 +126,25 @@ export function createEvaluator(rs: RuleSet): Evaluator {
   let lastChannelFolded = '';
   let finished: readonly CorrelationMatch[] | undefined;
 
-  // Group keys: each group value is replaced by a small id while its field has few distinct
-  // values (Computer, Image), else written out with its length (so keys are unambiguous, and
-  // short: a beacon correlation can hold one window per destination address).
-  const interned = new Map<string, Map<string, number>>();
+  // Group keys: a long group value (Computer, Image) is replaced by a small id while its field
+  // has few distinct long values; short values (addresses, ports) and the rest are written out
+  // with their length. Keys are thus unambiguous and short: a beacon correlation can hold one
+  // window per destination address. Parts go to `keyParts` and are joined once (no garbage).
+  const interned = new Map<string, Map<string, string>>();
   const INTERN_MAX = 4096;
-  function keyPart(field: string, t: string): string {
+  const SHORT = 16;
+  const LEN_PREFIX = Array.from({ length: SHORT + 1 }, (_, n) => `=${n}:`);
+  function keyPart(field: string, t: string): void {
+    if (t.length <= SHORT) {
+      keyParts.push(LEN_PREFIX[t.length]!, t, '|');
+      return;
+    }
     let tab = interned.get(field);
     if (!tab) interned.set(field, (tab = new Map()));
     let id = tab.get(t);
-    if (id === undefined && tab.size < INTERN_MAX) tab.set(t, (id = tab.size));
-    return id !== undefined ? `#${id}` : `=${t.length}:${t}`;
+    if (id === undefined && tab.size < INTERN_MAX) tab.set(t, (id = `#${tab.size}`));
+    if (id !== undefined) keyParts.push(id, '|');
+    else keyParts.push(`=${t.length}:`, t, '|');
   }
   // A beacon window seen once holds only the event's offset in the window (a number), no object
   // and no event: most groups of an outbound-traffic base rule are one-off destinations. It
@@ -177,19 +185,17 @@ export function createEvaluator(rs: RuleSet): Evaluator {
     }
     let key = memoFor === undefined ? undefined : keyMemo.get(sig);
     if (key === undefined) {
+      keyParts.length = 0;
       for (let g = 0; g < fields.length; g++) {
         const t = valueText(get(fields[g]!));
         if (t === undefined) {
           key = null;
           break;
         }
-        keyParts[g] = keyPart(fields[g]!, t);
+        keyPart(fields[g]!, t);
       }
       // join() yields one flat string (`+=` would keep a tree of partial strings per key).
-      if (key === undefined) {
-        keyParts.length = fields.length;
-        key = keyParts.join('|');
-      }
+      if (key === undefined) key = keyParts.join('');
       if (memoFor !== undefined) keyMemo.set(sig, key);
     }
     return key;
@@ -200,13 +206,14 @@ export function createEvaluator(rs: RuleSet): Evaluator {
    * 20-minute beacon on one base rule) share one store of groups seen exactly once overall: such
    * a group is a one-occurrence window in each of them, so one entry serves all. At a group's
    * second occurrence its first is handed to each correlation, and the group is remembered in
-   * `many` (later occurrences go straight to the correlations). Exact in any arrival order.
+   * `once` as MANY (later occurrences go straight to the correlations). Exact in any order.
    */
   interface OnceGroup {
     readonly feeds: ReadonlyArray<readonly [number, number]>;
+    /** Group key → time of its only occurrence so far, or MANY. */
     readonly once: Map<string, number>;
-    readonly many: Set<string>;
   }
+  const MANY = -Infinity; // never an event time (times are finite)
   const onceGroups: OnceGroup[][] = [];
   const directFeeds: Array<ReadonlyArray<readonly [number, number]>> = [];
   for (const d of rs.detections) {
@@ -223,7 +230,7 @@ export function createEvaluator(rs: RuleSet): Evaluator {
     }
     const groups: OnceGroup[] = [];
     for (const l of bySig.values()) {
-      if (l.length > 1) groups.push({ feeds: l, once: new Map(), many: new Set() });
+      if (l.length > 1) groups.push({ feeds: l, once: new Map() });
       else direct.push(...l);
     }
     onceGroups.push(groups);
@@ -241,14 +248,13 @@ export function createEvaluator(rs: RuleSet): Evaluator {
       stats.ungrouped += g.feeds.length;
       return;
     }
-    if (!g.many.has(key)) {
-      const t1 = g.once.get(key);
-      if (t1 === undefined) {
-        g.once.set(key, time);
-        return;
-      }
-      g.once.delete(key);
-      g.many.add(key);
+    const t1 = g.once.get(key);
+    if (t1 === undefined) {
+      g.once.set(key, time);
+      return;
+    }
+    if (t1 !== MANY) {
+      g.once.set(key, MANY);
       for (const [ci] of g.feeds) {
         const span = rs.correlations[ci]!.rule.timespanMs;
         const start = Math.floor(t1 / span) * span;
