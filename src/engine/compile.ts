@@ -172,6 +172,40 @@ export type Program = (c: EvalContext, ok: Uint8Array, hit: (index: number) => v
 /** At most this many leaves per plan, so one plan's results fit in a 31-bit mask. */
 export const PLAN_BITS = 31;
 
+/** Sorted interval starts and, per interval [starts[i], starts[i+1]), the CIDR leaves containing it. */
+export interface V4Table {
+  readonly starts: Float64Array;
+  readonly masks: Int32Array;
+}
+
+/** Build the interval table of a plan's IPv4 networks. */
+export function v4Table(leaves: ReadonlyArray<{ readonly bit: number; readonly ranges: ReadonlyArray<readonly [number, number]> }>): V4Table {
+  const points = new Set<number>([0]);
+  for (const l of leaves) for (const [lo, hi] of l.ranges) points.add(lo).add(hi + 1);
+  const starts = Float64Array.from([...points].sort((a, b) => a - b));
+  const masks = new Int32Array(starts.length);
+  for (let i = 0; i < starts.length; i++) {
+    const x = starts[i]!;
+    let m = 0;
+    for (const l of leaves) for (const [lo, hi] of l.ranges) if (x >= lo && x <= hi) m |= l.bit;
+    masks[i] = m;
+  }
+  return { starts, masks };
+}
+
+/** The mask of the interval containing `ip` (starts[0] is 0, so there always is one). */
+export function v4Lookup(t: V4Table, ip: number): number {
+  const s = t.starts;
+  let lo = 0;
+  let hi = s.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (s[mid]! <= ip) lo = mid;
+    else hi = mid - 1;
+  }
+  return t.masks[lo]!;
+}
+
 /** The leaves of one field (or one part of a field's leaves), tested on one `ValueView`. */
 export interface FieldPlan {
   readonly field: string;
@@ -180,6 +214,12 @@ export interface FieldPlan {
   /** Reads the field's raw scalar from an event (text.ts `fieldGetter`). */
   readonly get: (fields: Readonly<Record<string, FieldValue>>) => FieldValue | undefined;
   readonly tests: ValueTest[];
+  /**
+   * IPv4 networks of the plan's CIDR leaves as one interval table: for an IPv4 value, one
+   * binary search gives the result of every CIDR leaf of the plan (the address is judged by
+   * IPv4 networks only, so a leaf without IPv4 networks is false). `bits`: the CIDR leaves.
+   */
+  v4?: { bits: number; readonly leaves: Array<{ readonly bit: number; readonly ranges: ReadonlyArray<readonly [number, number]> }>; table?: V4Table };
 }
 
 /** Shared state across all rules of a rule set: field plans, field slots and leaf slots. */
@@ -232,7 +272,7 @@ export class ExprCompiler {
   }
 
   /** Add a value test to its field's plan; returns [plan, bit]. */
-  private place(field: string, test: ValueTest): [number, number] {
+  private place(field: string, test: ValueTest, v4?: ReadonlyArray<readonly [number, number]>): [number, number] {
     let p = this.openPlan.get(field);
     if (p === undefined || this.plans[p]!.tests.length >= PLAN_BITS) {
       let view = this.views.get(field);
@@ -241,9 +281,17 @@ export class ExprCompiler {
       this.plans.push({ field, view, get: this.getters.get(field) ?? this.getters.set(field, fieldGetter(field)).get(field)!, tests: [] });
       this.openPlan.set(field, p);
     }
-    const tests = this.plans[p]!.tests;
+    const plan = this.plans[p]!;
+    const tests = plan.tests;
     tests.push(test);
-    return [p, 2 ** (tests.length - 1)];
+    const bit = 2 ** (tests.length - 1);
+    if (v4) {
+      plan.v4 ??= { bits: 0, leaves: [] };
+      plan.v4.bits |= bit;
+      plan.v4.leaves.push({ bit, ranges: v4 });
+      delete plan.v4.table; // rebuilt on first use
+    }
+    return [p, bit];
   }
 
   /** Build the predicate; errors are pushed to `errors` (the leaf then never matches). */
@@ -306,7 +354,10 @@ export class ExprCompiler {
     const mine: LeafError[] = [];
     let r: readonly [number, number] | Pred;
     if (isFieldLeaf(n.spec)) {
-      r = this.place(n.spec.field, valueTest(n.spec, mine));
+      const s = n.spec;
+      const test = valueTest(s, mine);
+      const v4 = (s.type === 'cidr' || s.type === 'multicidr') && mine.length === 0 ? netRanges(s.type === 'cidr' ? [s] : s.nets).v4 : undefined;
+      r = this.place(s.field, test, v4);
     } else {
       const raw = this.leafPred(n.spec, mine);
       r = raw;
@@ -491,7 +542,9 @@ function gateRank(s: FieldLeaf): number {
       const sh = patternShape(s.pattern, s.cased);
       if (s.origin === 'boolean' || sh.kind === 'all') return 0;
       if (sh.kind === 'eq' && (sh.text === 'true' || sh.text === 'false')) return 0;
-      return s.origin === 'number' ? 2 : 3;
+      // One exact value (`Protocol: tcp`, a port) is often a common one; a wildcard names
+      // something specific (`*\\certutil.exe`).
+      return sh.kind === 'eq' ? 2 : 3;
     }
     case 'multi':
       return s.patterns.some((p) => patternShape(p, s.cased).kind === 'all') ? 0 : 3;

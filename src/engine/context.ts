@@ -4,7 +4,7 @@
  * rules (same leaf) is evaluated once. Caches are invalidated by bumping `gen`, not by clearing.
  */
 import type { FieldValue } from '../logs/event.js';
-import type { FieldPlan } from './compile.js';
+import { v4Lookup, v4Table, type FieldPlan } from './compile.js';
 import { fold } from './fold.js';
 import { fieldScalar, valueText } from './text.js';
 import { ValueView } from './value.js';
@@ -141,6 +141,16 @@ export class EvalContext {
 
   private compute(p: number, bit: number): void {
     const plan = this.plans[p]!;
+    const v4 = plan.v4;
+    if (v4 !== undefined && (v4.bits & bit) !== 0) {
+      // Every CIDR leaf of the plan at once for an IPv4 value (one binary search).
+      const ip = this.views[plan.view]!.ip4();
+      if (ip !== undefined) {
+        this.pVal[p]! |= v4Lookup((v4.table ??= v4Table(v4.leaves)), ip);
+        this.pKnown[p]! |= v4.bits;
+        return;
+      }
+    }
     if (plan.tests[31 - Math.clz32(bit)]!(this.views[plan.view]!)) this.pVal[p]! |= bit;
     this.pKnown[p]! |= bit;
   }

@@ -35,6 +35,24 @@ describe('field plans', () => {
     expect(got).toEqual(want);
   });
 
+  it('overlapping networks of several rules on one field, IPv4 and IPv6, cached and not', () => {
+    const nets = ['10.0.0.0/8', '10.1.0.0/16', '10.1.2.0/24', '10.1.2.3/32', '192.168.0.0/16', '0.0.0.0/1', '::/0', '10.255.255.255/32'];
+    const rules = nets.map((n, i) => detection(n === '::/0' ? or(cidr('DestinationIp', n), cidr('DestinationIp', '10.1.0.0/16')) : cidr('DestinationIp', n), { id: `n${i}` }));
+    const inNet = (ip: string, net: string): boolean => {
+      const [a, bits] = net.split('/') as [string, string];
+      if (a.includes(':')) return ip.includes(':');
+      const num = (x: string) => x.split('.').reduce((s, o) => s * 256 + Number(o), 0);
+      if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip) || ip.split('.').some((o) => Number(o) > 255)) return false;
+      const size = 2 ** (32 - Number(bits));
+      return Math.floor(num(ip) / size) === Math.floor(num(a) / size);
+    };
+    const ips: string[] = [];
+    for (let i = 0; i < 20_000; i++) ips.push(`10.${(i * 7) % 3}.${(i >> 3) % 4}.${i % 256}`, `${(i * 37) % 256}.${i % 7}.0.1`, i % 50 ? '10.255.255.255' : 'fe80::1');
+    const events = ips.map((ip) => ev({ DestinationIp: ip }));
+    const want = ips.map((ip) => rules.map((_, i) => (nets[i] === '::/0' ? inNet(ip, '::/0') || inNet(ip, '10.1.0.0/16') : inNet(ip, nets[i]!)) ? `n${i}` : '').filter(Boolean).join(','));
+    expect(keysPerEvent(rules, events)).toEqual(want);
+  });
+
   it('more leaves on one field than one plan holds', () => {
     const names = Array.from({ length: 70 }, (_, i) => `tool${i}.exe`);
     const rules = names.map((n, i) => detection(match('Image', n, { mod: 'endswith' }), { id: `r${i}` }));
