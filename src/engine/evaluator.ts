@@ -149,7 +149,7 @@ export function createEvaluator(rs: RuleSet): Evaluator {
   // A beacon window seen once holds only the event's offset in the window (a number), no object
   // and no event: most groups of an outbound-traffic base rule are one-off destinations. It
   // becomes a `Win` at its second occurrence. Only when a single occurrence cannot fire.
-  const compact = rs.correlations.map((c) => c.rule.type === 'beacon' && !!c.rule.beacon && (c.rule.beacon.minEvents > 1 || c.rule.beacon.minBuckets > 1));
+  const compact = rs.correlations.map((c) => !rs.keepAllBeaconEvents && c.rule.type === 'beacon' && !!c.rule.beacon && (c.rule.beacon.minEvents > 1 || c.rule.beacon.minBuckets > 1));
   // Events kept per window: beacons keep fewer (they have many long windows).
   const caps = rs.correlations.map((c) => (c.rule.type === 'beacon' ? rs.maxEventsPerBeacon : cap));
   // One key per event and field list, shared by correlations that group alike (same string).

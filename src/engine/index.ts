@@ -4,7 +4,7 @@
  *
  * Public API
  * ----------
- *   const rs = compileRules(rules, { maxEventsPerMatch?: 100, maxEventsPerBeacon?: 10, codegen?: true });
+ *   const rs = compileRules(rules, { maxEventsPerMatch?: 100, maxEventsPerBeacon?: 10, keepAllBeaconEvents?: false, codegen?: true });
  *   rs.problems       // EngineProblem[]: unknown logsource (warning; rule applies to every event),
  *                     // bad regex/CIDR (error; rule left out), unresolved correlation reference,
  *                     // correlation cycle, malformed correlation (error; correlation left out)
@@ -53,7 +53,8 @@
  *   `groupKey` does not merge two groups). A match's `events` are a sample (`eventCount` is
  *   exact): the first `maxEventsPerMatch` (100) of the window; for beacons the first
  *   `maxEventsPerBeacon` (10) from the window's second occurrence on, since a group's first
- *   occurrence is held as a time only (one-off destinations would otherwise keep the input).
+ *   occurrence is held as a time only (one-off destinations would otherwise keep the input);
+ *   `keepAllBeaconEvents: true` keeps them as other correlations do (rule tests).
  * - Beacon (stats.ts): SEMANTICS.md "buckets" method exactly (population stdev; coverage over
  *   first..last active bucket); thresholds in `condition`, if any, apply to `total`. Method
  *   `intervals`: total ≥ minEvents, span ≥ minBuckets and cv of gaps between consecutive

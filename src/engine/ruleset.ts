@@ -20,6 +20,12 @@ export interface CompileOptions {
    */
   readonly maxEventsPerBeacon?: number;
   /**
+   * Keep beacon events as other correlations do (the first `maxEventsPerMatch` of a window,
+   * first occurrence included), at the cost of memory per group: for rule tests on small
+   * fixtures that check every contributing event. Default false.
+   */
+  readonly keepAllBeaconEvents?: boolean;
+  /**
    * Generate one JS function per rule (default true; faster than nested closures). `false`
    * builds closures instead; generation also falls back to closures when not allowed.
    */
@@ -94,6 +100,7 @@ export interface RuleSet {
   readonly problems: readonly EngineProblem[];
   readonly maxEventsPerMatch: number;
   readonly maxEventsPerBeacon: number;
+  readonly keepAllBeaconEvents: boolean;
   /** @internal */
   readonly fieldSlots: number;
   /** @internal */
@@ -298,7 +305,10 @@ export function compileRules(rules: readonly Rule[], opts: CompileOptions = {}):
     correlations,
     problems,
     maxEventsPerMatch: Math.max(0, opts.maxEventsPerMatch ?? 100),
-    maxEventsPerBeacon: Math.max(0, opts.maxEventsPerBeacon ?? Math.min(10, opts.maxEventsPerMatch ?? 10)),
+    maxEventsPerBeacon: opts.keepAllBeaconEvents
+      ? Math.max(0, opts.maxEventsPerMatch ?? 100)
+      : Math.max(0, opts.maxEventsPerBeacon ?? Math.min(10, opts.maxEventsPerMatch ?? 10)),
+    keepAllBeaconEvents: opts.keepAllBeaconEvents === true,
     fieldSlots: compiler.fieldSlotCount,
     leafSlots: compiler.leafSlotCount,
     plans: compiler.plans,

@@ -154,6 +154,14 @@ describe('beacon window memory', () => {
     expect(m!.eventCount).toBe(40);
   });
 
+  it('keepAllBeaconEvents keeps every event (first occurrence included) up to maxEventsPerMatch', () => {
+    const events = Array.from({ length: 40 }, (_, i) => conn(T0 + i * MIN, '203.0.113.9'));
+    const ev2 = createEvaluator(compileRules([outbound, b], { keepAllBeaconEvents: true }));
+    for (const e of events) ev2.push(e);
+    const [m] = ev2.finish();
+    expect(m!.events.map((e) => e.time)).toEqual(events.map((e) => e.time));
+  });
+
   it('group values containing the display separator do not merge groups', () => {
     const events: ReturnType<typeof conn>[] = [];
     for (let i = 0; i < 20; i++) {
