@@ -107,7 +107,7 @@ function listLogFiles(path: string): string[] {
 
 export async function runRuleTests(opts: RuleTestOptions): Promise<RuleTestReport> {
   const loaded = await loadRulePaths(opts.rulePaths, opts.load);
-  const rs = compileRules(loaded.rules);
+  const rs = compileRules(loaded.rules, { keepAllBeaconEvents: true });
   const rel = (p: string): string => relative(opts.cwd, p) || p;
   const results: FixtureResult[] = [];
   const cache = new Map<string, Promise<Counts>>();

@@ -221,7 +221,7 @@ describe('dac hunt', () => {
 
   it('usage errors exit 2', async () => {
     const dir = workspace();
-    for (const argv of [['hunt'], ['hunt', 'missing.jsonl'], ['hunt', '--log-format', 'csv', 'fx/positive.jsonl']]) {
+    for (const argv of [['hunt'], ['hunt', 'missing.jsonl'], ['hunt', '--log-format', 'nope', 'fx/positive.jsonl']]) {
       const c = capture(dir);
       expect(await main(argv, c.io), argv.join(' ')).toBe(2);
     }
