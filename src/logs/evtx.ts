@@ -47,7 +47,17 @@ export function crc32(buf: Uint8Array, start = 0, end = buf.length, seed = 0): n
 }
 
 /** A substitution's value: text, null (absent), or an embedded BinXML fragment. */
-type SubValue = string | null | XNode[];
+/** Items of an array-typed substitution (type 0x80 | base): Windows repeats the element per item. */
+class ValueArray {
+  constructor(readonly items: readonly string[]) {}
+  toString(): string { return this.items.join('\n'); }
+}
+type SubValue = string | null | XNode[] | ValueArray;
+/** Fixed item width of array base types (strings and SIDs are variable). */
+const ITEM_WIDTH: Readonly<Record<number, number>> = {
+  0x03: 1, 0x04: 1, 0x05: 2, 0x06: 2, 0x07: 4, 0x08: 4, 0x09: 8, 0x0a: 8, 0x0b: 4, 0x0c: 8,
+  0x0d: 4, 0x0f: 16, 0x10: 8, 0x11: 8, 0x12: 16, 0x14: 4, 0x15: 8,
+};
 interface Sub { sub: number; optional: boolean }
 interface TElem { name: string; attrs: Array<{ name: string; parts: TPart[] }>; children: TPart[] }
 /** Template content: literal text, substitution, element, or an already-instantiated fragment. */
@@ -280,7 +290,9 @@ class ChunkParser {
     if (this.pos < end && (this.b[this.pos]! & 0x0f) === 0x0c) {
       const { tpl, values } = this.readInstance(1);
       const plan = planFor(tpl);
-      if (plan && !values.some((v) => Array.isArray(v))) return applyPlan(plan, values);
+      if (plan && !values.some((v) => v !== null && typeof v === 'object') && !omittable(tpl).some((i) => values[i] === null)) {
+        return applyPlan(plan, values);
+      }
       const ev = findElement(instantiate(tpl, values, 0), 'Event');
       return ev ? eventFieldsFromTree(ev) : undefined;
     }
@@ -300,6 +312,7 @@ class ChunkParser {
 
   private value(type: number, o: number, size: number, depth: number): SubValue {
     const b = this.b;
+    if (size === 0 && type & 0x80) return new ValueArray([]); // an empty array renders no element
     if (size === 0 && type !== 0x01) return null;
     switch (type) {
       case 0x00: return null;
@@ -346,8 +359,18 @@ class ChunkParser {
         this.pos = save;
         return instantiate(parts, [], depth + 1);
       }
-      case 0x81: return stripNul(b.toString('utf16le', o, o + (size & ~1))).split('\0').join('\n');
-      default: return hexBytes(b, o, o + size);
+      // String arrays: every item ends with NUL, so empty items (trailing ones too) are kept.
+      case 0x81: return new ValueArray(splitTerminated(b.toString('utf16le', o, o + (size & ~1))));
+      case 0x82: return new ValueArray(splitTerminated(b.toString('latin1', o, o + size)));
+      default: {
+        const w = ITEM_WIDTH[type & 0x7f];
+        if (type & 0x80 && w !== undefined) {
+          const items: string[] = [];
+          for (let i = 0; i + w <= size; i += w) items.push(String(this.value(type & 0x7f, o + i, w, depth) ?? ''));
+          return new ValueArray(items);
+        }
+        return hexBytes(b, o, o + size);
+      }
     }
   }
 
@@ -357,6 +380,10 @@ class ChunkParser {
     const parts = this.content(end, 0, false);
     return instantiate(parts, [], 0);
   }
+}
+
+function splitTerminated(s: string): string[] {
+  return (s.endsWith('\0') ? s.slice(0, -1) : s).split('\0');
 }
 
 function stripNul(s: string): string {
@@ -370,9 +397,23 @@ function instantiate(parts: readonly TPart[], values: readonly SubValue[], depth
   const out: XNode[] = [];
   for (const p of parts) {
     if (Array.isArray(p)) out.push(...p);
-    else if (typeof p === 'object' && !isSub(p)) out.push(instElement(p, values, depth));
+    else if (typeof p === 'object' && !isSub(p)) pushElement(out, p, values, depth);
   }
   return out;
+}
+
+/**
+ * An element whose whole content is one array-typed substitution is repeated once per item, as
+ * Windows and libevtx render it (`<Data>a</Data><Data>b</Data>` for a string array).
+ */
+function pushElement(out: XNode[], t: TElem, values: readonly SubValue[], depth: number): void {
+  const only = t.children.length === 1 ? t.children[0]! : undefined;
+  const sv = only !== undefined && isSub(only) ? values[only.sub] : undefined;
+  // An element whose only content is an optional substitution left null is not rendered (libevtx).
+  if (sv === null && only !== undefined && isSub(only) && only.optional) return;
+  if (!(sv instanceof ValueArray)) { out.push(instElement(t, values, depth)); return; }
+  const shell = instElement({ name: t.name, attrs: t.attrs, children: [] }, values, depth);
+  for (const item of sv.items) out.push({ name: shell.name, attrs: shell.attrs, children: null, text: item });
 }
 
 function instElement(t: TElem, values: readonly SubValue[], depth: number): XNode {
@@ -385,7 +426,7 @@ function instElement(t: TElem, values: readonly SubValue[], depth: number): XNod
       if (typeof p === 'string') { v += p; present = true; }
       else if (isSub(p)) {
         const sv = values[p.sub];
-        if (typeof sv === 'string') { v += sv; present = true; }
+        if (typeof sv === 'string' || sv instanceof ValueArray) { v += String(sv); present = true; }
       }
     }
     // An attribute whose only content is a null substitution is not rendered (Windows does the same).
@@ -397,14 +438,33 @@ function instElement(t: TElem, values: readonly SubValue[], depth: number): XNod
     else if (Array.isArray(p)) (node.children ??= []).push(...p);
     else if (isSub(p)) {
       const sv = values[p.sub];
-      if (typeof sv === 'string') node.text += sv;
+      if (typeof sv === 'string' || sv instanceof ValueArray) node.text += String(sv);
       else if (Array.isArray(sv)) (node.children ??= []).push(...sv);
-    } else (node.children ??= []).push(instElement(p, values, depth + 1));
+    } else pushElement((node.children ??= []), p, values, depth + 1);
   }
   return node;
 }
 
 // ------------------------------------------------------------------ template plans
+
+const omittables = new WeakMap<TPart[], number[]>();
+/** Substitutions that are the whole, optional content of an element (null → element omitted). */
+function omittable(tpl: TPart[]): number[] {
+  let out = omittables.get(tpl);
+  if (out) return out;
+  const found: number[] = [];
+  const walk = (parts: readonly TPart[]): void => {
+    for (const p of parts) {
+      if (typeof p !== 'object' || Array.isArray(p) || isSub(p)) continue;
+      const only = p.children.length === 1 ? p.children[0]! : undefined;
+      if (only !== undefined && typeof only === 'object' && !Array.isArray(only) && isSub(only) && only.optional) found.push(only.sub);
+      walk(p.children);
+    }
+  };
+  walk(tpl);
+  omittables.set(tpl, (out = found));
+  return out;
+}
 
 /** A field's value: literal text and substitution references (attr: omitted when all null). */
 interface PlanEntry {

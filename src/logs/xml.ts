@@ -179,7 +179,10 @@ export function parseXmlTree(s: string): XNode[] {
       if (q !== 34 && q !== 39) throw new XmlError(`attribute ${aname.slice(0, 64)} value is not quoted`, p);
       const qe = s.indexOf(q === 34 ? '"' : "'", p + 1);
       if (qe < 0) throw new XmlError(`unterminated attribute value of ${aname.slice(0, 64)}`, p);
-      (node.attrs ??= []).push([localName(aname), decodeEntities(s.slice(p + 1, qe))]);
+      // Namespace declarations (xmlns, xmlns:p) are not attributes of the event: never fields.
+      if (!(aname.startsWith('xmlns') && (aname.length === 5 || aname.charCodeAt(5) === 58 /* : */))) {
+        (node.attrs ??= []).push([localName(aname), decodeEntities(s.slice(p + 1, qe))]);
+      }
       p = qe + 1;
     }
     const parent = stack[stack.length - 1];
@@ -236,7 +239,7 @@ function readSystem(sys: XNode, fields: Record<string, FieldValue>): void {
         break;
       default:
         if (!c.children) setField(fields, c.name, c.text.trim());
-        for (const [k, v] of c.attrs ?? []) if (k !== 'xmlns') setField(fields, `${c.name}_${k}`, v);
+        for (const [k, v] of c.attrs ?? []) if (!k.startsWith('xmlns')) setField(fields, `${c.name}_${k}`, v);
     }
   }
 }
@@ -277,7 +280,7 @@ function flattenLeaves(node: XNode, fields: Record<string, FieldValue>, path: st
       setField(fields, c.name in fields ? p : c.name, c.text);
     }
     for (const [k, v] of c.attrs ?? []) {
-      if (k === 'xmlns' || k.startsWith('xmlns')) continue;
+      if (k.startsWith('xmlns')) continue; // the EVTX reader passes raw attribute names
       setField(fields, `${c.name}_${k}`, v);
     }
   }
