@@ -6,7 +6,7 @@ import type { Rule } from '../ir/types.js';
 import { compileRules, createEvaluator, type CorrelationMatch, type DetectionMatch, type EngineProblem } from '../engine/index.js';
 import type { CanonicalEvent } from '../logs/event.js';
 import type { LogFormat } from '../logs/detect.js';
-import { newReadStats, readEvents, type ReadError } from '../logs/read.js';
+import { newReadStats, readEventBatches, type ReadError } from '../logs/read.js';
 
 export interface HuntOptions {
   readonly rules: readonly Rule[];
@@ -42,18 +42,20 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
   };
   let n = 0;
   for (const file of opts.files) {
-    const events: AsyncIterable<CanonicalEvent> = readEvents(file, {
+    const batches: AsyncIterable<CanonicalEvent[]> = readEventBatches(file, {
       ...(opts.format ? { format: opts.format } : {}),
       ...(opts.strict ? { strict: true } : {}),
       stats,
       ...(opts.onReadError ? { onError: opts.onReadError } : {}),
     });
-    for await (const e of events) {
-      if (++n % 50_000 === 0) opts.onProgress?.(n);
-      for (const m of ev.push(e)) {
-        if (!m.emit) continue;
-        bump(m.ruleKey, m.rule.title);
-        opts.onDetection(m);
+    for await (const batch of batches) {
+      for (const e of batch) {
+        if (++n % 50_000 === 0) opts.onProgress?.(n);
+        for (const m of ev.push(e)) {
+          if (!m.emit) continue;
+          bump(m.ruleKey, m.rule.title);
+          opts.onDetection(m);
+        }
       }
     }
   }

@@ -8,7 +8,7 @@
  */
 export type { CanonicalEvent, EventSource, FieldValue } from './event.js';
 export {
-  readEvents, readAllEvents, newReadStats, formatReadError, ReadFailure,
+  readEvents, readEventBatches, readAllEvents, newReadStats, formatReadError, ReadFailure,
   type ReadError, type ReadOptions, type ReadStats, type ReadProgress,
 } from './read.js';
 export { detectFormat, detectFormatFromBytes, isLogFormat, LOG_FORMATS, type LogFormat, type DetectedFormat } from './detect.js';

@@ -431,6 +431,10 @@ function keyPlan(k: string, nx: boolean): KeyPlan {
   return p;
 }
 
+/** Keywords repeat from record to record: the last conversion is kept (BigInt is slow). */
+let lastKw = NaN;
+let lastKwHex = '';
+
 function fromFlat(o: Obj, nxlog: boolean): Record<string, FieldValue> {
   const fields = newFields();
   const nx = nxlog && (has(o, 'SourceModuleType') || has(o, 'EventReceivedTime') || has(o, 'Hostname') ||
@@ -439,7 +443,8 @@ function fromFlat(o: Obj, nxlog: boolean): Record<string, FieldValue> {
     // NXLog writes Keywords as a signed 64-bit number; Windows shows it as 0x-hex.
     const kw = o['Keywords'];
     if (typeof kw === 'number' && Number.isInteger(kw)) {
-      fields['Keywords'] = `0x${BigInt.asUintN(64, BigInt(kw)).toString(16).padStart(16, '0')}`;
+      if (kw !== lastKw) { lastKw = kw; lastKwHex = `0x${BigInt.asUintN(64, BigInt(kw)).toString(16).padStart(16, '0')}`; }
+      fields['Keywords'] = lastKwHex;
     }
     // EventTime is local time without a zone in real NXLog output; only a zoned one is usable.
     const et = o['EventTime'];

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ReadFailure } from '../../src/logs/read.js';
-import { toEventXml } from '../../src/logs/write.js';
+import { ReadFailure, readEventBatches, readEvents } from '../../src/logs/read.js';
+import { toEventXml, toNxlog } from '../../src/logs/write.js';
 import { prng, sysmon3 } from './gen.js';
 import { readAll, SEED_DIR } from './helpers.js';
 
@@ -51,6 +51,27 @@ describe('malformed XML', () => {
     expect(r.events).toHaveLength(1);
     expect(r.events[0]!.fields['EventID']).toBe('&b;'); // unknown entity kept literally
   });
+  it('strict mode delivers every event before the failing record, then stops', async () => {
+    const lines = sysmon3(3000, 4).map((e) => JSON.stringify(toNxlog(e)));
+    lines.splice(2500, 0, '{"EventID": 3, "Image": "C:\\x.exe"'); // unterminated: invalid JSON on line 2501
+    const p = file('strict-late.jsonl', lines.join('\n')); // > 1 MiB: the failure is in a later read chunk
+    const got: number[] = [];
+    await expect((async () => { for await (const e of readEvents(p, { strict: true })) got.push(e.source.line!); })()).rejects.toThrow(/strict-late.jsonl:2501: invalid JSON/);
+    expect(got).toEqual(Array.from({ length: 2500 }, (_, i) => i + 1));
+  });
+
+  it('batches hold the same events, in order, as the event stream', async () => {
+    const p = file('batches.jsonl', sysmon3(3000, 5).map((e) => JSON.stringify(toNxlog(e))).join('\n'));
+    const one: string[] = [];
+    for await (const e of readEvents(p)) one.push(`${e.source.line}:${String(e.fields['DestinationIp'])}`);
+    const sizes: number[] = [];
+    const many: string[] = [];
+    for await (const b of readEventBatches(p)) { sizes.push(b.length); for (const e of b) many.push(`${e.source.line}:${String(e.fields['DestinationIp'])}`); }
+    expect(many).toEqual(one);
+    expect(one).toHaveLength(3000);
+    expect(sizes.length).toBeGreaterThan(1);
+  });
+
   it('strict mode stops at the first error with file and line', async () => {
     const p = file('strict.xml', `${good}\n<Event><a></b></Event>\n${good}`);
     await expect(readAll(p, { strict: true })).rejects.toThrow(ReadFailure);
@@ -130,9 +151,9 @@ describe('large and binary input', () => {
 describe('formats and fields', () => {
   it('onProgress reports bytes read against the file size', async () => {
     const seen: number[] = [];
-    const p = file('progress.xml', sysmon3(400, 9).map((e) => toEventXml(e)).join('\n'));
+    const p = file('progress.xml', sysmon3(2000, 9).map((e) => toEventXml(e)).join('\n')); // several 1 MiB read chunks
     const r = await readAll(p, { onProgress: (x) => { seen.push(x.bytes); expect(x.totalBytes).toBe(readFileSync(p).length); } });
-    expect(r.events).toHaveLength(400);
+    expect(r.events).toHaveLength(2000);
     expect(seen.length).toBeGreaterThan(1);
     expect(seen[seen.length - 1]).toBe(readFileSync(p).length);
   });
