@@ -309,9 +309,15 @@ function checkModifiers(field: string, mods: readonly string[], ctx: DetectionCo
     if (positions.length && firstPos < idx('re')) return bad(`'${mods[firstPos]}' must follow 're'`, `write '|re|${mods[firstPos]}'`);
   }
   if (has('cidr')) {
-    const other = mods.filter((m) => !['cidr', 'all', 'neq'].includes(m));
+    // `cidr|expand` (a placeholder holding networks) is in SigmaHQ's placeholder rules; pySigma
+    // refuses it (it parses the placeholder text as a network), so only the sigma profile takes it.
+    const allowed = ctx.profile === 'sigma' ? ['cidr', 'all', 'neq', 'expand'] : ['cidr', 'all', 'neq'];
+    const other = mods.filter((m) => !allowed.includes(m));
     if (other.length) return bad(`'cidr' cannot be combined with ${other.join(', ')}`);
     if (!field) return bad("'cidr' needs a field name");
+    if (has('expand')) {
+      rep.warning('MOD_CIDR_EXPAND', "'cidr' with 'expand': each value of the placeholder is read as a network (pySigma refuses this combination)", pos);
+    }
   }
   if (compares.length) {
     const other = mods.filter((m) => !(COMPARE as readonly string[]).includes(m) && !(TIME_PARTS as readonly string[]).includes(m) && m !== 'all' && m !== 'neq');
@@ -453,7 +459,8 @@ function parseOneValue(field: string, mods: readonly string[], raw: Scalar, ctx:
       if (!e) return undefined;
       exprs.push(e);
     }
-    if (expanded.listName && field) {
+    if (expanded.listName && field && !has('cidr')) {
+      // A list OR may be rendered as a lookup of equal values, which a network list is not.
       // Also when unresolved (no children): targets with a lookup for the list can still use it.
       return { type: 'or', children: exprs, list: { name: expanded.listName, field } };
     }

@@ -185,7 +185,10 @@ function buildDocument(
   const kind = 'correlation' in doc ? 'correlation' : 'filter' in doc ? 'filter' : 'rule';
   rep.ruleId = typeof doc['id'] === 'string' ? doc['id'] : typeof doc['title'] === 'string' ? doc['title'] : undefined;
   const before = rep.errorCount();
-  validateSchema(kind, ctx.schemaProfile ?? ctx.opts.profile, doc, map, rep, docPos);
+  const profile = ctx.schemaProfile ?? ctx.opts.profile;
+  const restoreTags = profile === 'sigma' ? sigmaMetadataLeniency(doc, map, rep) : undefined;
+  validateSchema(kind, profile, doc, map, rep, docPos);
+  restoreTags?.();
   if (rep.errorCount() > before) return [];
   const meta = buildMeta(doc, map, rep, ctx, docPos, kind);
   if (kind === 'rule') {
@@ -222,6 +225,51 @@ function buildDocument(
   }
   const c = buildCorrelation(doc, map, rep, meta);
   return rep.errorCount() > before || !c ? [] : [c];
+}
+
+/** Metadata pySigma accepts when null (it treats them as absent); title and tags are not among them. */
+const NULLABLE_METADATA = [
+  'id', 'name', 'related', 'taxonomy', 'status', 'description', 'license', 'references', 'author',
+  'date', 'modified', 'fields', 'falsepositives', 'level', 'scope',
+] as const;
+const STRICT_TAG = /^[a-z0-9_-]+\.[a-z0-9._-]+$/;
+const TAG_NAMESPACE = /^[a-z0-9_-]+\.\S/;
+
+/**
+ * The `sigma` profile loads what pySigma loads: null metadata is absent, `level` and `status` are
+ * case-insensitive, and a tag only needs a namespace (pySigma splits at the first dot; its tag
+ * checks are separate validators). Each leniency is a warning. Edits the document in place (before
+ * the schema check); tags that only the strict pattern refuses are hidden from the schema check and
+ * put back by the returned function.
+ */
+function sigmaMetadataLeniency(doc: Record<string, unknown>, map: SourceMap, rep: Reporter): () => void {
+  for (const k of NULLABLE_METADATA) {
+    if (k in doc && doc[k] === null) {
+      rep.warning('META_NULL', `'${k}' is empty (null): ignored`, map.key(doc, k), `remove '${k}' or give it a value`);
+      delete doc[k];
+    }
+  }
+  for (const k of ['level', 'status'] as const) {
+    const v = doc[k];
+    if (typeof v === 'string' && v !== v.toLowerCase()) {
+      rep.warning('META_CASE', `${k} '${v}' is read as '${v.toLowerCase()}'`, map.value(doc, k), 'write it in lower case');
+      doc[k] = v.toLowerCase();
+    }
+  }
+  const tags = doc['tags'];
+  if (!Array.isArray(tags)) return () => {};
+  const loose = tags.filter((t) => typeof t === 'string' && !STRICT_TAG.test(t) && TAG_NAMESPACE.test(t));
+  if (loose.length === 0) return () => {};
+  tags.forEach((t, i) => {
+    if (loose.includes(t)) {
+      rep.warning('TAG_FORMAT', `tag '${String(t)}' is not lower case letters, digits, '.', '_' and '-'`, map.value(tags, i), 'write tags like attack.t1548.001 or attack.privilege-escalation');
+    }
+  });
+  const kept = tags.filter((t) => !loose.includes(t));
+  doc['tags'] = kept;
+  return () => {
+    doc['tags'] = tags;
+  };
 }
 
 /**

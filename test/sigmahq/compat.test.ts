@@ -200,3 +200,90 @@ describe('constructs of public rules that load unchanged', () => {
     expect(codes(load(`    sel:\n        Image:\n            - ''\n            - null\n    condition: sel`), 'error')).toEqual(['VAL_NULL_IN_LIST']);
   });
 });
+
+describe('cidr with expand (a placeholder holding networks)', () => {
+  const det = `    sel:\n        DestinationIp|cidr|expand: '%mgmt_nets%'\n    condition: sel`;
+
+  it('loads in the sigma profile: unresolved it matches nothing, with a warning for each leniency', () => {
+    const r = load(det);
+    expect(codes(r, 'error')).toEqual([]);
+    expect(r.findings.filter((f) => f.severity === 'warning').map((f) => [f.code, f.line, f.column])).toEqual([
+      ['MOD_CIDR_EXPAND', 7, 9],
+      ['EXPAND_UNRESOLVED', 7, 36],
+    ]);
+    expect(detection(r).expr).toEqual({ type: 'const', value: false });
+  });
+
+  it('reads every placeholder value as a network, without a list lookup (lookups compare equal values)', () => {
+    const r = loadRuleText(`title: t\nlogsource: {product: windows}\ndetection:\n${det}\n`, 'c.yml', {
+      profile: 'sigma',
+      placeholders: { mgmt_nets: ['10.1.0.0/16', 'fd00::/8'] },
+    });
+    expect(codes(r, 'error')).toEqual([]);
+    const e = detection(r).expr;
+    expect(e.type).toBe('or');
+    expect((e as { list?: unknown }).list).toBeUndefined();
+    expect(e).toMatchObject({ children: [{ type: 'cidr', field: 'DestinationIp' }, { type: 'cidr', field: 'DestinationIp' }] });
+  });
+
+  it('expanded values that are not networks are errors', () => {
+    const r = loadRuleText(`title: t\nlogsource: {product: windows}\ndetection:\n${det}\n`, 'c.yml', {
+      profile: 'sigma',
+      placeholders: { mgmt_nets: ['not-a-net'] },
+    });
+    expect(codes(r, 'error')).toEqual(['CIDR_INVALID']);
+  });
+
+  it('stays an error in the repo profile', () => {
+    expect(codes(load(det, 'repo', REPO_META), 'error')).toEqual(['MOD_COMBINATION']);
+  });
+});
+
+describe('metadata pySigma accepts (sigma profile)', () => {
+  const det = `    sel:\n        Image|endswith: '\\\\x.exe'\n    condition: sel`;
+
+  it('null metadata is absent, with a warning at the key', () => {
+    const r = load(det, 'sigma', 'modified:\nauthor: ~\nreferences:\n');
+    expect(codes(r, 'error')).toEqual([]);
+    // In the order of the metadata list: references (line 11), author (10), modified (9).
+    expect(r.findings.filter((f) => f.code === 'META_NULL').map((f) => [f.line, f.column])).toEqual([
+      [11, 1],
+      [10, 1],
+      [9, 1],
+    ]);
+    const d = detection(r);
+    expect(d.modified).toBeUndefined();
+    expect(d.author).toBeUndefined();
+    expect(d.references).toEqual([]);
+  });
+
+  it('level and status are case-insensitive', () => {
+    const r = load(det, 'sigma', 'level: High\nstatus: Experimental\n');
+    expect(codes(r, 'error')).toEqual([]);
+    expect(codes(r, 'warning')).toEqual(['META_CASE', 'META_CASE']);
+    expect(detection(r)).toMatchObject({ level: 'high', status: 'experimental' });
+  });
+
+  it('a tag needs a lower-case namespace; the rest may break the strict form (warning, kept as written)', () => {
+    const r = load(det, 'sigma', 'tags:\n    - attack.T1548.001\n    - attack.Privilege Escalation\n    - attack.execution\n');
+    expect(codes(r, 'error')).toEqual([]);
+    expect(r.findings.filter((f) => f.code === 'TAG_FORMAT').map((f) => f.line)).toEqual([10, 11]);
+    expect(detection(r).tags).toEqual(['attack.T1548.001', 'attack.Privilege Escalation', 'attack.execution']);
+    expect(codes(load(det, 'sigma', 'tags:\n    - ATTACK.T1071\n'), 'error')).toEqual(['SCHEMA_PATTERN']);
+    expect(codes(load(det, 'sigma', 'tags:\n    - attack\n'), 'error')).toEqual(['SCHEMA_PATTERN']);
+  });
+
+  it('dates as pySigma reads them: YYYY/M/D and unpadded YYYY-M-D', () => {
+    const r = load(det, 'sigma', 'date: 2022/1/5\nmodified: 2023-3-07\n');
+    expect(codes(r, 'error')).toEqual([]);
+    expect(detection(r)).toMatchObject({ date: '2022/1/5', modified: '2023-3-07' });
+    expect(codes(load(det, 'sigma', 'date: 22-01-05\n'), 'error')).toEqual(['SCHEMA_PATTERN']);
+  });
+
+  it('the repo profile stays strict', () => {
+    const base = REPO_META.replace('level: low', 'level: Low');
+    expect(codes(load(det, 'repo', base), 'error')).toEqual(['SCHEMA_ENUM']);
+    expect(codes(load(det, 'repo', REPO_META.replace('date: 2025-01-01', 'date: 2025/1/1')), 'error')).toEqual(['SCHEMA_FORMAT']);
+    expect(codes(load(det, 'repo', REPO_META.replace('    - attack.t1078', '    - attack.t1078\n    - attack.Execution')), 'error')).toEqual(['SCHEMA_PATTERN']);
+  });
+});
