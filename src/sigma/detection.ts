@@ -594,10 +594,22 @@ function re2Error(text: string): string | null {
   return outcome;
 }
 
+/** The largest count in a `{n}`, `{n,}` or `{n,m}` repetition (0 when there is none). */
+function maxRepeatCount(text: string): number {
+  let max = 0;
+  for (const m of text.matchAll(/(?<!\\)\{(\d+)(?:,(\d*))?\}/g)) {
+    max = Math.max(max, Number(m[1]), m[2] ? Number(m[2]) : 0);
+  }
+  return max;
+}
+
 function checkRegex(text: string, ctx: DetectionContext, pos: Pos | undefined): boolean {
   const failure = re2Error(text);
   if (failure === null) return true;
-  const nonPortable = /\(\?<?[=!]|\\[1-9]|\\k<|\(\?>|[*+?}]\+/.test(text);
+  // Python's `re` (pySigma) also takes these, which RE2 refuses and JavaScript may not parse:
+  // repeat counts over RE2's 1,000, \Z, comments, named backreferences, verbose mode, conditionals.
+  const pythonOnly = /\\Z|\(\?#|\(\?P=|\(\?[a-z]*x[a-z]*\)|\(\?\(/.test(text) || maxRepeatCount(text) > 1000;
+  const nonPortable = pythonOnly || /\(\?<?[=!]|\\[1-9]|\\k<|\(\?>|[*+?}]\+/.test(text);
   let jsOk = false;
   try {
     new RegExp(text, 'u');
@@ -610,9 +622,9 @@ function checkRegex(text: string, ctx: DetectionContext, pos: Pos | undefined): 
       jsOk = false;
     }
   }
-  if (nonPortable && jsOk) {
+  if (nonPortable && (jsOk || pythonOnly)) {
     const sev = ctx.profile === 'repo' ? 'error' : 'warning';
-    ctx.rep.add(sev, 'REGEX_NOT_PORTABLE', `regular expression uses constructs outside the portable subset (lookaround, backreferences, possessive or atomic groups): ${JSON.stringify(text)}`, pos, 'RE2-based targets (KQL, the engine) reject these: rewrite without them');
+    ctx.rep.add(sev, 'REGEX_NOT_PORTABLE', `regular expression uses constructs outside the portable subset (lookaround, backreferences, possessive or atomic groups, repeat counts over 1000, Python-only syntax): ${JSON.stringify(text)}`, pos, 'RE2-based targets (KQL, the engine) reject these: rewrite without them');
     return sev === 'warning';
   }
   ctx.rep.error('REGEX_INVALID', `regular expression does not compile: ${failure}`, pos);

@@ -239,8 +239,8 @@ const TAG_NAMESPACE = /^[a-z0-9_-]+\.\S/;
  * The `sigma` profile loads what pySigma loads: null metadata is absent, `level` and `status` are
  * case-insensitive, and a tag only needs a namespace (pySigma splits at the first dot; its tag
  * checks are separate validators). Each leniency is a warning. Edits the document in place (before
- * the schema check); tags that only the strict pattern refuses are hidden from the schema check and
- * put back by the returned function.
+ * the schema check); tags that only the strict pattern refuses are replaced by a stand-in for the
+ * schema check and put back by the returned function.
  */
 function sigmaMetadataLeniency(doc: Record<string, unknown>, map: SourceMap, rep: Reporter): () => void {
   for (const k of NULLABLE_METADATA) {
@@ -265,10 +265,13 @@ function sigmaMetadataLeniency(doc: Record<string, unknown>, map: SourceMap, rep
       rep.warning('TAG_FORMAT', `tag '${String(t)}' is not lower case letters, digits, '.', '_' and '-'`, map.value(tags, i), 'write tags like attack.t1548.001 or attack.privilege-escalation');
     }
   });
-  const kept = tags.filter((t) => !loose.includes(t));
-  doc['tags'] = kept;
+  // Stand-ins keep the list (and so the positions of other tags' schema errors) in place.
+  const original = [...tags];
+  tags.forEach((t, i) => {
+    if (loose.includes(t)) tags[i] = 'sigma.loose-tag';
+  });
   return () => {
-    doc['tags'] = tags;
+    original.forEach((t, i) => (tags[i] = t));
   };
 }
 

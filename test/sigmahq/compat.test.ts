@@ -287,3 +287,27 @@ describe('metadata pySigma accepts (sigma profile)', () => {
     expect(codes(load(det, 'repo', REPO_META.replace('    - attack.t1078', '    - attack.t1078\n    - attack.Execution')), 'error')).toEqual(['SCHEMA_PATTERN']);
   });
 });
+
+describe('regular expressions Python accepts but RE2 does not', () => {
+  const re = (pattern: string, profile: Profile = 'sigma') =>
+    load(`    sel:\n        CommandLine|re: '${pattern}'\n    condition: sel`, profile, profile === 'repo' ? REPO_META : '');
+
+  it('repeat counts over 1000, \\Z, comments and verbose mode load with a portability warning', () => {
+    for (const p of ['.{2000,}', '^a{1,1500}$', 'cmd\\.exe\\Z', '(?#note)cmd', '(?x) c m d']) {
+      const r = re(p);
+      expect(codes(r, 'error'), p).toEqual([]);
+      expect(r.findings.map((f) => [f.code, f.severity, f.line, f.column]), p).toEqual([['REGEX_NOT_PORTABLE', 'warning', 7, 25]]);
+      expect(detection(r).expr, p).toEqual({ type: 'regex', field: 'CommandLine', regex: p, flags: { i: false, m: false, s: false } });
+    }
+  });
+
+  it('RE2 limits themselves are fine: a count of exactly 1000 is portable', () => {
+    expect(re('.{1000,}').findings).toEqual([]);
+  });
+
+  it('they are errors in the repo profile, and a regex that no engine parses stays an error', () => {
+    expect(codes(re('.{2000,}', 'repo'), 'error')).toEqual(['REGEX_NOT_PORTABLE']);
+    expect(codes(re('(cmd'), 'error')).toEqual(['REGEX_INVALID']);
+    expect(codes(re('a{3,2}'), 'error')).toEqual(['REGEX_INVALID']);
+  });
+});
