@@ -134,7 +134,14 @@ export function parseDetection(detection: Record<string, unknown>, ctx: Detectio
       condFailed = true;
       return;
     }
-    const e = resolveCondition(parsed.node, names, selections, used, (code, msg, off) => rep.error(code, msg, ctx.offsetPos(cpos, off)));
+    const e = resolveCondition(
+      parsed.node,
+      names,
+      selections,
+      used,
+      (code, msg, off) => rep.error(code, msg, ctx.offsetPos(cpos, off)),
+      ctx.profile === 'sigma' ? (code, msg, off, hint) => rep.warning(code, msg, ctx.offsetPos(cpos, off), hint) : undefined,
+    );
     if (e) condExprs.push(e);
   });
   for (const name of names) {
@@ -154,12 +161,20 @@ export function parseDetection(detection: Record<string, unknown>, ctx: Detectio
   return { selections, expr: or(condExprs), conditions, fields, ...(aggregation ? { aggregation } : {}) };
 }
 
+/** pySigma's selector test: the pattern, `*` as `.*`, as a regular expression matched at the start of the name. */
+function pySigmaSelectorMatches(pattern: string, name: string): boolean {
+  const re = new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*'));
+  return re.test(name);
+}
+
 function resolveCondition(
   node: CondNode,
   names: readonly string[],
   selections: Record<string, Expr>,
   used: Set<string>,
   error: (code: string, msg: string, offset: number) => void,
+  /** Set in the sigma profile: what pySigma accepts but we would refuse is reported here instead. */
+  warn?: (code: string, msg: string, offset: number, hint?: string) => void,
 ): Expr | undefined {
   // Iterative over and/or chains would complicate little: depth is capped by the parser.
   switch (node.t) {
@@ -172,8 +187,22 @@ function resolveCondition(
       return selections[node.name];
     }
     case 'of': {
-      const matched =
+      let matched =
         node.target === 'them' ? names.filter((n) => !n.startsWith('_')) : names.filter((n) => identifierMatches(node.target, n));
+      if (matched.length === 0 && warn) {
+        // pySigma matches the pattern as a regular expression from the start of the name (so
+        // `1 of filter` takes filter_a and filter_b), without names starting with '_'.
+        const prefix = names.filter((n) => !n.startsWith('_') && pySigmaSelectorMatches(node.target, n));
+        if (prefix.length > 0) {
+          warn('COND_PATTERN_PREFIX', `'${node.target}' names no search identifier; as pySigma, it is read as a prefix: ${prefix.join(', ')}`, node.offset, `write '${node.target}*' if that is meant`);
+          matched = prefix;
+        } else {
+          // pySigma loads such a rule (an empty OR/AND); a typo in a filter name must not make
+          // the whole rule unloadable. An empty `1 of` is false, an empty `all of` is true.
+          warn('COND_EMPTY_PATTERN', `'${node.target}' matches no search identifier: '${node.quant === 'all' ? 'all' : '1'} of' it is ${node.quant === 'all' ? 'true' : 'false'}`, node.offset, 'check the identifier names');
+          return { type: 'const', value: node.quant === 'all' };
+        }
+      }
       if (matched.length === 0) {
         error('COND_EMPTY_PATTERN', `'${node.target}' matches no search identifier`, node.offset);
         return undefined;
@@ -184,7 +213,7 @@ function resolveCondition(
       return node.quant === 'all' ? and(exprs) : or(exprs);
     }
     case 'not': {
-      const inner = resolveCondition(node.item, names, selections, used, error);
+      const inner = resolveCondition(node.item, names, selections, used, error, warn);
       return inner && { type: 'not', child: inner };
     }
     case 'and':
@@ -192,7 +221,7 @@ function resolveCondition(
       const items: Expr[] = [];
       let ok = true;
       for (const it of node.items) {
-        const e = resolveCondition(it, names, selections, used, error);
+        const e = resolveCondition(it, names, selections, used, error, warn);
         if (e) items.push(e);
         else ok = false;
       }

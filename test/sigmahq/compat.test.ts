@@ -311,3 +311,48 @@ describe('regular expressions Python accepts but RE2 does not', () => {
     expect(codes(re('a{3,2}'), 'error')).toEqual(['REGEX_INVALID']);
   });
 });
+
+describe('x of pattern as pySigma resolves it (sigma profile)', () => {
+  const sel = `    selection:\n        Image|endswith: '\\\\a.exe'\n    filter_one:\n        User: x\n    filter_two:\n        User: y\n`;
+  const a = { type: 'match', field: 'Image', pattern: { parts: [{ kind: 'any' }, lit('\\a.exe')] }, cased: false, origin: 'string' };
+  const userIs = (v: string) => ({ type: 'match', field: 'User', pattern: { parts: [lit(v)] }, cased: false, origin: 'string' });
+
+  it('a pattern that names nothing is an empty 1 of (false) with a warning, so the rule still loads', () => {
+    const r = load(`${sel}    condition: selection and not 1 of filter_main_*`);
+    expect(codes(r, 'error')).toEqual([]);
+    expect(r.findings.filter((f) => f.code === 'COND_EMPTY_PATTERN').map((f) => [f.severity, f.line, f.column])).toEqual([['warning', 12, 39]]);
+    expect(detection(r).expr).toEqual({ type: 'and', children: [a, { type: 'not', child: { type: 'const', value: false } }] });
+  });
+
+  it('an empty all of is true', () => {
+    const r = load(`${sel}    condition: selection and all of nothing_*`);
+    expect(detection(r).expr).toEqual({ type: 'and', children: [a, { type: 'const', value: true }] });
+  });
+
+  it('a pattern without a full match is read as a prefix, as pySigma does', () => {
+    const r = load(`${sel}    condition: selection and not 1 of filter`);
+    expect(codes(r, 'error')).toEqual([]);
+    expect(codes(r, 'warning')).toEqual(['COND_PATTERN_PREFIX']);
+    expect(detection(r).expr).toEqual({ type: 'and', children: [a, { type: 'not', child: { type: 'or', children: [userIs('x'), userIs('y')] } }] });
+  });
+
+  it('full matches are unchanged, and the repo profile keeps both as errors', () => {
+    const r = load(`${sel}    condition: selection and not 1 of filter_*`);
+    expect(r.findings.filter((f) => f.severity === 'warning' && f.code.startsWith('COND_'))).toEqual([]);
+    expect(codes(load(`${sel}    condition: selection and not 1 of filter_main_*`, 'repo', REPO_META), 'error')).toEqual(['COND_EMPTY_PATTERN']);
+    expect(codes(load(`${sel}    condition: selection and not 1 of filter`, 'repo', REPO_META), 'error')).toEqual(['COND_EMPTY_PATTERN']);
+  });
+
+  it('an identifier that is not defined stays an error (pySigma refuses it when it parses the condition)', () => {
+    expect(codes(load(`${sel}    condition: selection and not filter`), 'error')).toEqual(['COND_UNKNOWN_ID']);
+  });
+});
+
+describe('loose tags keep the positions of other tags', () => {
+  it('a tag without namespace after a loose tag is reported at its own index and line', () => {
+    const r = load(`    sel:\n        Image: x\n    condition: sel`, 'sigma', 'tags:\n    - attack.T1059\n    - exfiltration\n');
+    expect(r.findings.filter((f) => f.severity === 'error').map((f) => [f.code, f.line, f.column, f.message])).toEqual([
+      ['SCHEMA_PATTERN', 11, 7, 'tags.1: must match pattern "^[a-z0-9_-]+\\.[a-z0-9._-]+$"'],
+    ]);
+  });
+});
