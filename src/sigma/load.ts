@@ -236,8 +236,8 @@ const STRICT_TAG = /^[a-z0-9_-]+\.[a-z0-9._-]+$/;
 const TAG_NAMESPACE = /^[a-z0-9_-]+\.\S/;
 
 /**
- * The `sigma` profile loads what pySigma loads: null metadata is absent, `level` and `status` are
- * case-insensitive, and a tag only needs a namespace (pySigma splits at the first dot; its tag
+ * The `sigma` profile loads what pySigma loads: null metadata is absent, `level`, `status` and
+ * related types are case-insensitive, and a tag only needs a namespace (pySigma splits at the first dot; its tag
  * checks are separate validators). Each leniency is a warning. Edits the document in place (before
  * the schema check); tags that only the strict pattern refuses are replaced by a stand-in for the
  * schema check and put back by the returned function.
@@ -249,13 +249,17 @@ function sigmaMetadataLeniency(doc: Record<string, unknown>, map: SourceMap, rep
       delete doc[k];
     }
   }
-  for (const k of ['level', 'status'] as const) {
-    const v = doc[k];
+  const lowerCase = (holder: Record<string, unknown>, k: string, what: string): void => {
+    const v = holder[k];
     if (typeof v === 'string' && v !== v.toLowerCase()) {
-      rep.warning('META_CASE', `${k} '${v}' is read as '${v.toLowerCase()}'`, map.value(doc, k), 'write it in lower case');
-      doc[k] = v.toLowerCase();
+      rep.warning('META_CASE', `${what} '${v}' is read as '${v.toLowerCase()}'`, map.value(holder, k), 'write it in lower case');
+      holder[k] = v.toLowerCase();
     }
-  }
+  };
+  lowerCase(doc, 'level', 'level');
+  lowerCase(doc, 'status', 'status');
+  const related = doc['related'];
+  if (Array.isArray(related)) for (const r of related) if (isObj(r)) lowerCase(r, 'type', 'related type');
   const tags = doc['tags'];
   if (!Array.isArray(tags)) return () => {};
   const loose = tags.filter((t) => typeof t === 'string' && !STRICT_TAG.test(t) && TAG_NAMESPACE.test(t));

@@ -356,3 +356,25 @@ describe('loose tags keep the positions of other tags', () => {
     ]);
   });
 });
+
+describe('related types as pySigma reads them', () => {
+  const det = `    sel:\n        Image: x\n    condition: sel`;
+  const rel = (type: string) => `related:\n    - id: 5b1a3f2e-8c1d-4e57-9a0b-2f6f9e1d3c44\n      type: ${type}\n`;
+
+  it("'correlation' is a related type (pySigma's SigmaRelatedType has it)", () => {
+    const r = load(det, 'sigma', rel('correlation'));
+    expect(r.findings.filter((f) => f.severity === 'error' || f.code.startsWith('META'))).toEqual([]);
+  });
+
+  it('types are case-insensitive, with a warning', () => {
+    const r = load(det, 'sigma', rel('Derived'));
+    expect(codes(r, 'error')).toEqual([]);
+    expect(r.findings.filter((f) => f.code === 'META_CASE').map((f) => [f.line, f.column, f.message])).toEqual([[11, 13, "related type 'Derived' is read as 'derived'"]]);
+  });
+
+  it('unknown types stay errors, and the repo profile keeps the five of the specification', () => {
+    expect(codes(load(det, 'sigma', rel('obsoletes')), 'error')).toEqual(['SCHEMA_ENUM']);
+    expect(codes(load(det, 'repo', REPO_META + rel('correlation')), 'error')).toEqual(['SCHEMA_ENUM']);
+    expect(codes(load(det, 'repo', REPO_META + rel('similar')), 'error')).toEqual([]);
+  });
+});
