@@ -21,6 +21,7 @@ import type {
 } from '../ir/types.js';
 import type { Finding, LoadOptions, LoadResult, Profile } from './api.js';
 import { checkAttackTag, loadAttackCatalog, type AttackCatalog } from './attack.js';
+import { parseCondition, type CondNode } from './condition.js';
 import { parseDetection, type LegacyAggregation } from './detection.js';
 import { fieldCatalogFor } from './fields.js';
 import { findRuleFiles, readRuleFile, type SourceText } from './files.js';
@@ -431,8 +432,10 @@ function buildCorrelation(doc: Record<string, unknown>, map: SourceMap, rep: Rep
     rep.error('CORR_TIMESPAN', `${spanKey} '${spanText}': ${span.error}`, map.value(c, spanKey));
     return undefined;
   }
+  const extended = typeof c['condition'] === 'string' ? extendedCondition(c, map, rep, type) : undefined;
+  if (typeof c['condition'] === 'string' && !extended) return undefined;
   const condObj = isObj(c['condition']) ? c['condition'] : undefined;
-  const condition: Threshold[] = [];
+  const condition: Threshold[] = extended ? [...extended.condition] : [];
   for (const op of COMPARE_OPS) {
     const v = condObj?.[op];
     if (typeof v === 'number') condition.push({ op, value: v });
@@ -490,7 +493,7 @@ function buildCorrelation(doc: Record<string, unknown>, map: SourceMap, rep: Rep
     ...meta,
     kind: 'correlation',
     type,
-    rules: strList(c['rules']),
+    rules: extended ? extended.rules : strList(c['rules']),
     groupBy,
     timespanMs: span.ms,
     condition,
@@ -500,6 +503,74 @@ function buildCorrelation(doc: Record<string, unknown>, map: SourceMap, rep: Rep
     ...(percentile !== undefined ? { percentile } : {}),
     ...(beacon ? { beacon } : {}),
   };
+}
+
+/**
+ * pySigma's extended temporal condition: a string over rule names with and, or, not and
+ * parentheses, instead of a threshold map (then `rules` may be left out). The IR counts distinct
+ * rules seen in the window, so `a and b and c` (all of them) and `a or b` (at least one) are exact;
+ * other expressions are loaded as "at least one of the rules" with a warning.
+ */
+function extendedCondition(
+  c: Record<string, unknown>,
+  map: SourceMap,
+  rep: Reporter,
+  type: CorrelationType,
+): { rules: string[]; condition: Threshold[] } | undefined {
+  const text = c['condition'] as string;
+  const pos = map.value(c, 'condition');
+  if (type !== 'temporal' && type !== 'temporal_ordered') {
+    rep.error('CORR_EXTENDED_CONDITION', `a condition given as an expression is only for temporal and temporal_ordered correlations, not ${type}`, pos);
+    return undefined;
+  }
+  const parsed = parseCondition(text);
+  if (!parsed.ok) {
+    rep.error(parsed.error.code, `correlation condition: ${parsed.error.message}`, pos);
+    return undefined;
+  }
+  const names: string[] = [];
+  const ops = new Set<string>();
+  let bad = false;
+  const walk = (n: CondNode): void => {
+    if (n.t === 'id') {
+      if (!names.includes(n.name)) names.push(n.name);
+    } else if (n.t === 'of') {
+      bad = true;
+    } else if (n.t === 'not') {
+      ops.add('not');
+      walk(n.item);
+    } else {
+      ops.add(n.t);
+      n.items.forEach(walk);
+    }
+  };
+  walk(parsed.node);
+  if (bad) {
+    rep.error('CORR_EXTENDED_CONDITION', "a correlation condition names rules with and, or and not: 'x of' is not allowed", pos);
+    return undefined;
+  }
+  const listed = strList(c['rules']);
+  if ('rules' in c) {
+    const unreferenced = listed.filter((r) => !names.includes(r));
+    const undefinedNames = names.filter((r) => !listed.includes(r));
+    if (unreferenced.length || undefinedNames.length) {
+      const parts = [
+        ...(unreferenced.length ? [`rules not in the condition: ${unreferenced.join(', ')}`] : []),
+        ...(undefinedNames.length ? [`condition names rules not in 'rules': ${undefinedNames.join(', ')}`] : []),
+      ];
+      rep.error('CORR_EXTENDED_CONDITION', parts.join('; '), pos);
+      return undefined;
+    }
+  }
+  if (ops.size === 0 || (ops.size === 1 && ops.has('and'))) return { rules: names, condition: [] };
+  if (ops.size === 1 && ops.has('or')) return { rules: names, condition: [{ op: 'gte', value: 1 }] };
+  rep.warning(
+    'CORR_EXTENDED_APPROX',
+    `correlation condition '${text}' mixes and/or or uses not: loaded as "at least one of ${names.join(', ')}" in the timespan`,
+    pos,
+    'split it into correlations whose conditions are only and, or only or',
+  );
+  return { rules: names, condition: [{ op: 'gte', value: 1 }] };
 }
 
 /** Checks across the loaded set: duplicates, correlation references, filters folded into rules. */

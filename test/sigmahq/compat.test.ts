@@ -378,3 +378,42 @@ describe('related types as pySigma reads them', () => {
     expect(codes(load(det, 'repo', REPO_META + rel('similar')), 'error')).toEqual([]);
   });
 });
+
+describe("pySigma's extended temporal conditions (a string over rule names)", () => {
+  const base = (name: string, id: string) =>
+    `title: Base ${name}\nid: ${id}\nname: ${name}\nlogsource: {product: windows, service: security}\ndetection:\n    sel:\n        EventID: 1\n    condition: sel\n`;
+  const bases = base('rule_a', '11111111-1111-4111-8111-111111111111') + '---\n' + base('rule_b', '22222222-2222-4222-8222-222222222222');
+  const corr = (type: string, cond: string, rules?: string[]) =>
+    `---\ntitle: Corr\ncorrelation:\n    type: ${type}\n${rules ? `    rules: [${rules.join(', ')}]\n` : ''}    timespan: 5m\n    condition: '${cond}'\n`;
+  const loadCorr = (text: string, profile: Profile = 'sigma') => loadRuleText(text, 'corr.yml', { profile });
+  const correlation = (r: ReturnType<typeof loadCorr>) => r.rules.find((x): x is CorrelationRule => x.kind === 'correlation');
+  const ids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222'];
+
+  it("'a and b' is all of the rules; the rules list may be left out", () => {
+    const r = loadCorr(bases + corr('temporal', 'rule_a and rule_b'));
+    expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(correlation(r)).toMatchObject({ type: 'temporal', rules: ids, condition: [] });
+  });
+
+  it("'a or b' is at least one of them", () => {
+    const r = loadCorr(bases + corr('temporal_ordered', 'rule_a or rule_b', ['rule_a', 'rule_b']));
+    expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(correlation(r)).toMatchObject({ type: 'temporal_ordered', rules: ids, condition: [{ op: 'gte', value: 1 }] });
+  });
+
+  it('other expressions load as "at least one" with a warning', () => {
+    const r = loadCorr(bases + corr('temporal', 'rule_a and not rule_b'));
+    expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(r.findings.filter((f) => f.code === 'CORR_EXTENDED_APPROX').map((f) => f.line)).toEqual([23]);
+    expect(correlation(r)).toMatchObject({ rules: ids, condition: [{ op: 'gte', value: 1 }] });
+  });
+
+  it('errors: not temporal, rules and condition disagree, x of; and the repo profile refuses it', () => {
+    const errs = (text: string, profile: Profile = 'sigma') => loadCorr(text, profile).findings.filter((f) => f.severity === 'error').map((f) => f.code);
+    expect(errs(bases + corr('event_count', 'rule_a and rule_b'))).toEqual(['CORR_EXTENDED_CONDITION']);
+    expect(errs(bases + corr('temporal', 'rule_a and rule_b', ['rule_a']))).toEqual(['CORR_EXTENDED_CONDITION']);
+    expect(errs(bases + corr('temporal', '1 of rule_*'))).toEqual(['CORR_EXTENDED_CONDITION']);
+    expect(errs(bases + corr('temporal', 'rule_a and rule_c', ['rule_a', 'rule_c']))).toEqual(['CORR_UNKNOWN_RULE']);
+    expect(errs(bases + corr('temporal', 'rule_a and rule_b', ['rule_a', 'rule_b']) + REPO_META.replace(/^tests:[\s\S]*$/m, ''), 'repo')).toContain('SCHEMA_TYPE');
+  });
+});
