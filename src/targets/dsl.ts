@@ -10,7 +10,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import type { DetectionRule, Expr } from '../ir/types.js';
 import type { TargetId } from './api.js';
 import { ExprCompiler, keywordExpansion, type TField, type Tokens } from './backend.js';
-import { ipPatternError, ipv4PrefixToCidr, patternToWildcard } from './ecs-common.js';
+import { ipPatternError, ipTextCidrs, patternToWildcard } from './ecs-common.js';
 import { TargetError, unsupported } from './errors.js';
 import type { Pipeline } from './pipeline.js';
 import { toLucene } from './regex.js';
@@ -82,11 +82,14 @@ export class DslCompiler {
           throw new TargetError('TypeMismatch', `${this.target}: '${n}' is a numeric field; the value is not an integer and DSL has no string view of it`, `pattern on numeric field ${n}`);
         }
         if (t.type === 'ip') {
-          if (s.kind === 'exact') return { term: { [n]: { value: s.text } } };
-          const cidr = s.kind === 'startswith' ? ipv4PrefixToCidr(s.text) : undefined;
-          if (cidr) return { term: { [n]: { value: cidr } } };
           if (s.kind === 'anything') return { exists: { field: n } };
-          throw ipPatternError(n, s.kind, this.target);
+          // Sysmon's text of an address as the exact set of CIDR blocks (ecs-common.ts).
+          const cidrs = ipTextCidrs(s, leaf.cased);
+          if (cidrs === undefined) throw ipPatternError(n, s.kind, this.target);
+          if (cidrs.length === 0) return { match_none: {} };
+          if (s.kind === 'exact') return { term: { [n]: { value: s.text } } };
+          const terms: Q[] = cidrs.map((c) => ({ term: { [n]: { value: c } } }));
+          return terms.length === 1 ? terms[0]! : { bool: { should: terms, minimum_should_match: 1 } };
         }
         switch (s.kind) {
           case 'empty':

@@ -10,7 +10,7 @@ import type { CidrNode, CompareNode, CorrelationRule, DetectionRule, ExistsNode,
 import type { CompileContext } from './api.js';
 import { ExprCompiler, type MatchLeaf, type TField, type Tokens } from './backend.js';
 import { OPS, baseRules, spanUnits } from './correlation.js';
-import { esString, ipPatternError, ipv4PrefixToCidr, patternToLucene } from './ecs-common.js';
+import { esString, ipPatternError, ipTextCidrs, patternToLucene } from './ecs-common.js';
 import { unsupported } from './errors.js';
 import { toLucene } from './regex.js';
 import { literalOf } from './patterns.js';
@@ -43,11 +43,13 @@ export class EqlCompiler extends ExprCompiler {
     const int = this.intOf(leaf);
     if (f.type === 'int' && int !== undefined) return this.guard(f, `${n} == ${int}`, neg);
     if (f.type === 'ip') {
-      if (s.kind === 'exact') return this.guard(f, `${n} == ${esString(s.text)}`, neg);
-      const cidr = s.kind === 'startswith' ? ipv4PrefixToCidr(s.text) : undefined;
-      if (cidr) return this.guard(f, `cidrMatch(${n}, ${esString(cidr)})`, neg);
       if (s.kind === 'anything') return `${n} != null`;
-      throw ipPatternError(f.name, s.kind, this.target);
+      // Sysmon's text of an address as the exact set of CIDR blocks (ecs-common.ts).
+      const cidrs = ipTextCidrs(s, leaf.cased);
+      if (cidrs === undefined) throw ipPatternError(f.name, s.kind, this.target);
+      if (cidrs.length === 0) return this.tokens.false;
+      if (s.kind === 'exact') return this.guard(f, `${n} == ${esString(s.text)}`, neg);
+      return this.guard(f, `cidrMatch(${n}, ${cidrs.map(esString).join(', ')})`, neg);
     }
     const x = this.str(f);
     const ci = leaf.cased ? '' : '~';

@@ -10,7 +10,7 @@ import type { CidrNode, CompareNode, CorrelationRule, DetectionRule, ExistsNode,
 import type { CompileContext } from './api.js';
 import { ExprCompiler, type MatchLeaf, type TField, type Tokens } from './backend.js';
 import { OPS, baseRules, checkTemporalOrdered, groupKeys, refuseApproximate, spanSeconds, thresholds } from './correlation.js';
-import { esString, ipv4PrefixToCidr, patternToWildcard } from './ecs-common.js';
+import { esString, ipPatternError, ipTextCidrs, ipv4OnlyPattern, patternToWildcard } from './ecs-common.js';
 import { unsupported } from './errors.js';
 import { toLucene } from './regex.js';
 import { literalOf } from './patterns.js';
@@ -57,11 +57,19 @@ export class EsqlCompiler extends ExprCompiler {
     const int = this.intOf(leaf);
     if (f.type === 'int' && int !== undefined) return this.guard(`${n} == ${int}`, neg);
     if (f.type === 'ip') {
-      if (s.kind === 'exact' && /^[0-9a-fA-F:.]+$/.test(s.text) && /[.:]/.test(s.text)) return this.guard(`${n} == TO_IP(${esString(s.text)})`, neg);
-      const cidr = s.kind === 'startswith' ? ipv4PrefixToCidr(s.text) : undefined;
-      if (cidr) return this.guard(`CIDR_MATCH(${n}, ${esString(cidr)})`, neg);
       if (s.kind === 'anything') return `${n} IS NOT NULL`;
-      // Other patterns test the address's text (TO_STRING), like the engine tests Sysmon's text.
+      // Sysmon's text of an address as the exact set of CIDR blocks (ecs-common.ts).
+      const cidrs = ipTextCidrs(s, leaf.cased);
+      if (cidrs !== undefined) {
+        if (cidrs.length === 0) return this.tokens.false;
+        if (s.kind === 'exact') return this.guard(`${n} == TO_IP(${esString(s.text)})`, neg);
+        return this.guard(`CIDR_MATCH(${n}, ${cidrs.map(esString).join(', ')})`, neg);
+      }
+      // TO_STRING of an IPv4 address is Sysmon's dotted text, so a pattern that only IPv4 text
+      // can match is tested on the text; IPv6 text differs (ES compresses zero groups, Sysmon
+      // does not), so any other pattern would test a text the engine never sees.
+      const v4only = s.kind === 'complex' ? ipv4OnlyPattern(s.parts) : s.kind !== 'empty' && s.text.includes('.');
+      if (!v4only) throw ipPatternError(f.name, s.kind, this.target);
     }
     const ci = !leaf.cased;
     const x = this.str(f, ci);

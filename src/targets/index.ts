@@ -10,11 +10,13 @@
 import type { CorrelationRule, DetectionRule } from '../ir/types.js';
 import type { CompileContext, CompileResult, CompiledQuery, TargetId } from './api.js';
 import { TARGET_IDS } from './api.js';
+import { baseRules } from './correlation.js';
 import { DslCompiler } from './dsl.js';
 import { EqlCompiler } from './eql.js';
 import { TargetError, unsupported } from './errors.js';
 import { EsqlCompiler } from './esql.js';
 import { KqlCompiler } from './kql.js';
+import { checkLogsource } from './logsource.js';
 import { TARGETS } from './meta.js';
 import { defaultPipeline, type Pipeline } from './pipeline.js';
 import { SplCompiler } from './spl.js';
@@ -38,6 +40,9 @@ function render(rule: DetectionRule | CorrelationRule, target: TargetId, ctx: Co
   if (!p.targets.includes(target)) {
     throw new TargetError('PipelineMismatch', `pipeline '${p.name}' (${p.path}) is for ${p.targets.join(', ')}, not ${target}`);
   }
+  // A rule about other events (dns_query, process_creation, …) must not become an Event 3 query.
+  if (rule.kind === 'detection') checkLogsource(rule, p);
+  else for (const b of baseRules(rule, ctx)) checkLogsource(b.rule, p);
   const info = TARGETS[target];
   switch (info.language) {
     case 'kql': {

@@ -232,11 +232,15 @@ describe('Initiated maps to each schema', () => {
     expect(q(parts(ANY, lit('\\cmd.exe')), 'sentinel-asim')).toContain('((SrcProcessName endswith @"\\cmd.exe") or (DstProcessName endswith @"\\cmd.exe"))'));
 });
 
-describe('ip fields in Elastic: prefixes become CIDRs, other patterns are refused', () => {
+describe('ip fields in Elastic: text prefixes become the exact CIDR list, other patterns are refused', () => {
   const e: Expr = { type: 'match', field: 'DestinationIp', pattern: { parts: [lit('10.'), ANY] }, cased: false, origin: 'string' };
   it('10.* → 10.0.0.0/8', () => expect(q(e, 'elastic-esql')).toContain('CIDR_MATCH(destination.ip, "10.0.0.0/8")'));
-  it('10.1* is refused (no exact CIDR)', () =>
-    expect(err({ type: 'match', field: 'DestinationIp', pattern: { parts: [lit('10.1'), ANY] }, cased: false, origin: 'string' }, 'elastic-dsl')).toBe('TypeMismatch'));
+  it('10.1* → 10.1.0.0/16 plus 10.10-19 and 10.100-199', () =>
+    expect(q({ type: 'match', field: 'DestinationIp', pattern: { parts: [lit('10.1'), ANY] }, cased: false, origin: 'string' }, 'elastic-eql')).toContain(
+      'cidrMatch(destination.ip, "10.1.0.0/16", "10.10.0.0/15", "10.12.0.0/14", "10.16.0.0/14", "10.100.0.0/14", "10.104.0.0/13", "10.112.0.0/12", "10.128.0.0/10", "10.192.0.0/13")',
+    ));
+  it('*.1 is refused (no short CIDR list)', () =>
+    expect(err({ type: 'match', field: 'DestinationIp', pattern: { parts: [ANY, lit('.1')] }, cased: false, origin: 'string' }, 'elastic-dsl')).toBe('TypeMismatch'));
 });
 
 describe('NOT over fields that may be missing', () => {

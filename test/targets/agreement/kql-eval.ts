@@ -44,6 +44,21 @@ function re(p: string): RE2JS {
   return r;
 }
 
+/**
+ * A literal's value as a JS value. Bridge.NET boxes booleans and reals (`{ $boxed, v }`) and
+ * represents longs as System.Int64 objects: read them as JS booleans and numbers (a boxed
+ * `false` is a truthy object, so `where true` and `coalesce(x, false)` went wrong without this).
+ */
+function literalValue(raw: unknown): V {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw !== 'object') return raw as V;
+  const o = raw as { $boxed?: boolean; v?: unknown; toNumber?: () => number };
+  if (o.$boxed) return literalValue(o.v);
+  if (typeof o.toNumber === 'function') return o.toNumber();
+  const n = Number(String(raw));
+  return Number.isNaN(n) ? String(raw) : n;
+}
+
 const str = (v: V): string => (v === null ? '' : typeof v === 'string' ? v : String(v));
 function cmp(a: V, b: V, op: string): V {
   if (a === null || b === null) return null;
@@ -79,7 +94,7 @@ function compileNode(n: N): F {
     return () => v;
   }
   if (k.endsWith('LiteralExpression')) {
-    const v = n.LiteralValue as V;
+    const v = literalValue(n.LiteralValue);
     return () => v;
   }
   if (k === 'NameReference') {
@@ -192,7 +207,10 @@ export function timespanMs(text: string): number {
 }
 
 function collectLiterals(n: N, out: string[]): void {
-  if (kindOf(n) === 'StringLiteralExpression') {
+  const k = kindOf(n);
+  // String and number literals of an `in (…)` list (int columns get `in (80, 443)`): compared as
+  // text, as `str()` renders a number (443 → "443").
+  if (k === 'StringLiteralExpression' || k === 'LongLiteralExpression' || k === 'IntLiteralExpression' || k === 'RealLiteralExpression') {
     out.push(String(n.LiteralValue));
     return;
   }
