@@ -251,8 +251,13 @@ function parseSearchIdentifier(
       return parts.every((p) => p) ? or(parts as Expr[]) : undefined;
     }
     if (value.some((v) => isPlainObject(v) || Array.isArray(v))) {
-      rep.error('DET_MIXED_LIST', `search identifier '${name}' mixes maps and plain values`, pos, 'use either a list of maps or a list of keywords');
-      return undefined;
+      if (ctx.profile !== 'sigma') {
+        rep.error('DET_MIXED_LIST', `search identifier '${name}' mixes maps and plain values`, pos, 'use either a list of maps or a list of keywords');
+        return undefined;
+      }
+      // pySigma reads each item on its own (a map, a keyword, a nested list) and ORs them.
+      rep.warning('DET_MIXED_LIST', `search identifier '${name}' mixes maps and plain values: each item is read on its own, any may match`, pos, 'use either a list of maps or a list of keywords');
+      return parseMixedList(name, value, ctx, fields, pos);
     }
     return parseValues('', [], value, value, ctx, pos);
   }
@@ -261,6 +266,24 @@ function parseSearchIdentifier(
   }
   rep.error('DET_BAD_SEARCH', `search identifier '${name}' must be a map, a list of maps or a list of keywords`, pos);
   return undefined;
+}
+
+/** A list mixing maps, keywords and nested lists (sigma profile): the OR of its items. */
+function parseMixedList(name: string, list: readonly unknown[], ctx: DetectionContext, fields: FieldUse[], pos: Pos | undefined): Expr | undefined {
+  const parts: Expr[] = [];
+  let ok = true;
+  list.forEach((item, i) => {
+    const ipos = ctx.map.value(list, i) ?? pos;
+    let e: Expr | undefined;
+    if (isPlainObject(item)) e = parseMap(item, ctx, fields);
+    else if (Array.isArray(item)) {
+      e = item.length === 0 ? undefined : parseSearchIdentifier(name, item, {}, ctx, fields, ipos);
+      if (item.length === 0) ctx.rep.error('DET_EMPTY_SEARCH', `search identifier '${name}' holds an empty list`, ipos);
+    } else e = parseValues('', [], [item], list, ctx, ipos);
+    if (e) parts.push(e);
+    else ok = false;
+  });
+  return ok ? or(parts) : undefined;
 }
 
 function parseMap(m: Record<string, unknown>, ctx: DetectionContext, fields: FieldUse[]): Expr | undefined {
@@ -402,6 +425,12 @@ function parseValues(
     (singleKey !== undefined ? map.value(container, singleKey) : map.value(container, i)) ?? keyPos;
 
   if (values.length === 0) {
+    if (ctx.profile === 'sigma' && field && mods.every((m) => m === 'neq')) {
+      // pySigma turns a field with no values into a null test.
+      rep.warning('VAL_EMPTY_LIST', `'${field}' has an empty list of values: read as '${field}: null' (absent or null), as pySigma does`, keyPos, `write '${field}: null' if that is meant`);
+      const e: Expr = { type: 'null', field };
+      return mods.includes('neq') ? { type: 'not', child: e } : e;
+    }
     rep.error('VAL_EMPTY_LIST', `'${field || 'keywords'}' has an empty list of values`, keyPos);
     return undefined;
   }

@@ -417,3 +417,27 @@ describe("pySigma's extended temporal conditions (a string over rule names)", ()
     expect(errs(bases + corr('temporal', 'rule_a and rule_b', ['rule_a', 'rule_b']) + REPO_META.replace(/^tests:[\s\S]*$/m, ''), 'repo')).toContain('SCHEMA_TYPE');
   });
 });
+
+describe('lists pySigma reads item by item (sigma profile)', () => {
+  const kw = (t: string) => ({ type: 'keyword', pattern: { parts: [lit(t)] }, cased: false });
+  const imageIs = (v: string) => ({ type: 'match', field: 'Image', pattern: { parts: [lit(v)] }, cased: false, origin: 'string' });
+
+  it('a list mixing maps, keywords and nested lists is the OR of its items', () => {
+    const r = load(`    sel:\n        - Image: x.exe\n        - evil\n        - - one\n          - two\n    condition: sel`);
+    expect(codes(r, 'error')).toEqual([]);
+    expect(r.findings.filter((f) => f.code === 'DET_MIXED_LIST').map((f) => [f.severity, f.line])).toEqual([['warning', 6]]);
+    expect(detection(r).expr).toEqual({ type: 'or', children: [imageIs('x.exe'), kw('evil'), { type: 'or', children: [kw('one'), kw('two')] }] });
+  });
+
+  it('a field with an empty list of values is a null test, as pySigma makes it', () => {
+    const r = load(`    sel:\n        Image: []\n    condition: sel`);
+    expect(r.findings.map((f) => [f.code, f.severity])).toEqual([['VAL_EMPTY_LIST', 'warning']]);
+    expect(detection(r).expr).toEqual({ type: 'null', field: 'Image' });
+    expect(codes(load(`    sel:\n        Image|contains: []\n    condition: sel`), 'error')).toEqual(['VAL_EMPTY_LIST']);
+  });
+
+  it('both stay errors in the repo profile', () => {
+    expect(codes(load(`    sel:\n        - Image: x.exe\n        - evil\n    condition: sel`, 'repo', REPO_META), 'error')).toEqual(['DET_MIXED_LIST']);
+    expect(codes(load(`    sel:\n        Image: []\n    condition: sel`, 'repo', REPO_META), 'error')).toEqual(['VAL_EMPTY_LIST']);
+  });
+});
