@@ -11,6 +11,7 @@
 import type { CanonicalEvent } from '../logs/event.js';
 import { EvalContext } from './context.js';
 import { fold } from './fold.js';
+import { isMappedChannel } from './logsource.js';
 import type { CompiledCorrelation, CompiledDetection, RuleSet } from './ruleset.js';
 import { beaconFires, beaconStats, meets, percentile, type BeaconStats } from './stats.js';
 import { fieldGetter, fieldScalar, valueNumber, valueText } from './text.js';
@@ -399,9 +400,11 @@ export function createEvaluator(rs: RuleSet): Evaluator {
   let chanFor: string | undefined | null = null;
   function refreshChannels(chan: string | undefined): void {
     chanFor = chan;
+    // No Channel, or one that no logsource maps: judged on EventID alone (logsource.ts).
+    const anyChannel = chan === undefined || !isMappedChannel(lastChannelFolded);
     for (let di = 0; di < rs.detections.length; di++) {
       const chans = rs.channels[di];
-      chanOk[di] = !chans || chan === undefined || chans.has(lastChannelFolded) ? 1 : 0;
+      chanOk[di] = !chans || anyChannel || chans.has(lastChannelFolded) ? 1 : 0;
     }
   }
 

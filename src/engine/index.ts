@@ -38,8 +38,9 @@
  * - Keywords: the pattern may occur anywhere in any field value of the event (implicit `*…*`,
  *   as SigmaHQ backends search unbound terms), case-insensitive unless cased.
  * - Logsource (logsource.ts): Sysmon categories → Sysmon channel + EventID; Windows services →
- *   Channel; `ps_*` categories → PowerShell channel + EventID. An event without a Channel field is
- *   judged on EventID alone. Events no rule selects are counted in `stats.skipped`.
+ *   Channel; `ps_*` categories → PowerShell channel + EventID. An event without a Channel field, or
+ *   with a Channel that no logsource maps, is judged on EventID alone. Events no rule selects are
+ *   counted in `stats.skipped`.
  * - Correlations: tumbling windows aligned to the epoch (start = floor(t/timespan)·timespan);
  *   group values are compared as exact text; a base event missing a group-by field (or null)
  *   is not correlated (`stats.ungrouped`, like SPL `stats … by`); events without a time cannot be

@@ -5,7 +5,12 @@
  * EventID) and pySigma's windows pipeline (service → Channel; `ps_*` categories → PowerShell
  * channel + EventID). A selector accepts an event when its EventID is one of `eventIds` (if
  * given) and its `Channel` is one of `channels` (if given, compared case-insensitively). An event
- * that carries no `Channel` at all is judged on its EventID alone (some collectors drop it).
+ * that carries no `Channel` at all is judged on its EventID alone (some collectors drop it), and so
+ * is an event whose `Channel` no logsource here maps to (`isMappedChannel`): nothing says which
+ * service such a log belongs to, so it is not ruled out by name. This is also how SigmaHQ's own
+ * regression checker treats service logsources (it replays each rule over its test file without a
+ * channel test: its CAPI2 test event, for one, sits in an RdpCoreTS channel). A channel that a
+ * logsource does map (Security, System, Sysmon's…) still selects strictly.
  *
  * Category rules are mapped to Sysmon only (pySigma's default for generic Windows categories);
  * the Security-log alternative (4688 with field renames) is a field-mapping concern, not ours.
@@ -13,6 +18,7 @@
  * applies that rule to every event (and says so) rather than dropping it silently.
  */
 import type { LogSource } from '../ir/types.js';
+import { fold } from './fold.js';
 
 export const SYSMON_CHANNEL = 'Microsoft-Windows-Sysmon/Operational';
 
@@ -82,6 +88,7 @@ export const WINDOWS_SERVICES: Readonly<Record<string, readonly string[]>> = {
   'terminalservices-localsessionmanager': ['Microsoft-Windows-TerminalServices-LocalSessionManager/Operational'],
   'microsoft-servicebus-client': ['Microsoft-ServiceBus-Client'],
   ldap_debug: ['Microsoft-Windows-LDAP-Client/Debug'],
+  ldap: ['Microsoft-Windows-LDAP-Client/Debug'],
   'security-mitigations': [
     'Microsoft-Windows-Security-Mitigations/Kernel Mode',
     'Microsoft-Windows-Security-Mitigations/User Mode',
@@ -100,7 +107,30 @@ export const WINDOWS_SERVICES: Readonly<Record<string, readonly string[]>> = {
   'certificateservicesclient-lifecycle-system': [
     'Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational',
   ],
+  // Services of SigmaHQ's regression-test logsource config (tests/thor.yml) not in pySigma's pipeline.
+  'kernel-shimengine': ['Microsoft-Windows-Kernel-ShimEngine/Operational', 'Microsoft-Windows-Kernel-ShimEngine/Diagnostic'],
+  'application-experience': [
+    'Microsoft-Windows-Application-Experience/Program-Telemetry',
+    'Microsoft-Windows-Application-Experience/Program-Compatibility-Assistant',
+  ],
+  ntfs: ['Microsoft-Windows-Ntfs/Operational'],
+  'hyper-v-worker': ['Microsoft-Windows-Hyper-V-Worker'],
+  'kernel-event-tracing': ['Microsoft-Windows-Kernel-EventTracing'],
+  sense: ['Microsoft-Windows-SENSE/Operational'],
+  'servicebus-client': ['Microsoft-ServiceBus-Client/Admin', 'Microsoft-ServiceBus-Client/Operational'],
+  'iis-configuration': ['Microsoft-IIS-Configuration/Operational'],
 };
+
+/** Every channel some logsource maps to, case-folded. */
+const MAPPED_CHANNELS: ReadonlySet<string> = new Set([SYSMON_CHANNEL, ...Object.values(WINDOWS_SERVICES).flat()].map(fold));
+
+/**
+ * Does some logsource map to this channel? Takes the channel already case-folded (`fold`). An
+ * event from a channel that none maps is judged on its EventID alone (see the module comment).
+ */
+export function isMappedChannel(foldedChannel: string): boolean {
+  return MAPPED_CHANNELS.has(foldedChannel);
+}
 
 /** Windows categories that live in a service's channel with a fixed EventID (pySigma). */
 export const WINDOWS_CHANNEL_CATEGORIES: Readonly<Record<string, { service: string; eventIds: readonly number[] }>> = {

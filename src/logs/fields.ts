@@ -26,6 +26,45 @@ export const BOOLEAN_FIELDS: ReadonlySet<string> = new Set([
   'Initiated', 'SourceIsIpv6', 'DestinationIsIpv6', 'IsExecutable', 'Archived',
 ]);
 
+/**
+ * Element names of the System block. A UserData (or other non-EventData) leaf with one of these
+ * names never takes the plain field name, even when System put its value under another name
+ * (`Provider` → `Provider_Name`, `Execution` → `ProcessID`…): it goes under its dotted path
+ * (`UserData.Operation_EssStarted.Provider`), as a duplicate name always does. Sigma tools that
+ * flatten the event XML by element name resolve such a name to the System element first; SigmaHQ's
+ * regression data relies on it (a WMI-Activity 5859 filter on `Provider` does not see UserData).
+ */
+export const SYSTEM_ELEMENT_NAMES: ReadonlySet<string> = new Set([
+  'Provider', 'EventID', 'Version', 'Level', 'Task', 'Opcode', 'Keywords', 'TimeCreated', 'EventRecordID',
+  'Correlation', 'Execution', 'Channel', 'Computer', 'Security',
+]);
+
+/**
+ * Other spellings of an event-data name that holds spaces. Windows Defender names its values
+ * "New Value", "Threat Name", "Process Name"…; Sigma rules write them without the spaces
+ * (`NewValue`, `ThreatName`, as THOR and SigmaHQ's regression checker read them) or, in older
+ * SigmaHQ rules, with underscores (`New_Value`). Undefined when the name has no space.
+ */
+export function spacedNameAliases(name: string): readonly [string, string] | undefined {
+  if (name.indexOf(' ') < 0) return undefined;
+  const words = name.split(' ').filter((w) => w !== '');
+  if (words.length === 0) return undefined;
+  return [words.join(''), words.join('_')];
+}
+
+/**
+ * After `fields[name]` was set from event data: when the name holds spaces, the same value under
+ * its space-less and underscore spellings (`spacedNameAliases`), never replacing a field the event
+ * itself has.
+ */
+export function addSpacedAliases(fields: Record<string, FieldValue>, name: string): void {
+  if (name.indexOf(' ') < 0) return;
+  const v = fields[name];
+  const al = spacedNameAliases(name);
+  if (v === undefined || !al) return;
+  for (const a of al) if (!(a in fields)) fields[a] = v;
+}
+
 /** A fresh fields object with a null prototype: `__proto__` from a log is an ordinary key. */
 export function newFields(): Record<string, FieldValue> {
   return Object.create(null) as Record<string, FieldValue>;

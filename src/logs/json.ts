@@ -14,7 +14,7 @@
  * fields.ts. Nested values of unknown keys become their JSON text.
  */
 import type { FieldValue } from './event.js';
-import { eventTime, fieldKind, newFields, safeStringify, typeByKind, typeJsonValue, type FieldKind } from './fields.js';
+import { addSpacedAliases, SYSTEM_ELEMENT_NAMES, eventTime, fieldKind, newFields, safeStringify, typeByKind, typeJsonValue, type FieldKind } from './fields.js';
 import { eventFieldsFromTree, findElement, parseEventXml, parseXmlTree, readEventData, type XNode } from './xml.js';
 
 export type JsonShape = 'ecs' | 'nxlog' | 'evtx-dump' | 'splunk' | 'sentinel';
@@ -215,6 +215,7 @@ function fromEvtxDump(o: Obj): Record<string, FieldValue> {
   const ed = ev['EventData'];
   if (isObj(ed)) {
     const unnamed: unknown[] = [];
+    let spaced: string[] | undefined;
     for (const k in ed) {
       if (k === '#attributes' || k.endsWith('_attributes')) continue;
       const v = ed[k];
@@ -223,8 +224,10 @@ function fromEvtxDump(o: Obj): Record<string, FieldValue> {
         for (const it of items) {
           const a = isObj(it) ? (isObj(it['#attributes']) ? it['#attributes'] : undefined) : undefined;
           const name = a?.['Name'];
-          if (typeof name === 'string' && name !== '') set(fields, name, nullToEmpty(textOf(it)));
-          else {
+          if (typeof name === 'string' && name !== '') {
+            set(fields, name, nullToEmpty(textOf(it)));
+            if (name.indexOf(' ') >= 0) (spaced ??= []).push(name);
+          } else {
             const t = textOf(it);
             if (Array.isArray(t)) unnamed.push(...t);
             else unnamed.push(t);
@@ -232,8 +235,10 @@ function fromEvtxDump(o: Obj): Record<string, FieldValue> {
         }
       } else {
         set(fields, k, nullToEmpty(textOf(v)));
+        if (k.indexOf(' ') >= 0) (spaced ??= []).push(k);
       }
     }
+    if (spaced) for (const k of spaced) addSpacedAliases(fields, k);
     const vals = unnamed.map((u) => String(nullToEmpty(u)));
     if (vals.length === 1) set(fields, 'Data', vals[0]);
     else if (vals.length > 1) {
@@ -252,7 +257,7 @@ function nullToEmpty(v: unknown): unknown {
   return v === null ? '' : v;
 }
 
-/** Leaves of a nested object → their own key (dotted path on a clash). */
+/** Leaves of a nested object → their own key (dotted path on a clash or a System element name). */
 function flattenObject(o: Obj, fields: Record<string, FieldValue>, path: string): void {
   for (const k in o) {
     const v = o[k];
@@ -267,7 +272,7 @@ function flattenObject(o: Obj, fields: Record<string, FieldValue>, path: string)
     else {
       const t = textOf(v);
       const name = k === '#text' ? path.slice(path.lastIndexOf('.') + 1) : k;
-      set(fields, name in fields ? p : name, Array.isArray(t) ? t.join('\n') : nullToEmpty(t));
+      set(fields, name in fields || SYSTEM_ELEMENT_NAMES.has(name) ? p : name, Array.isArray(t) ? t.join('\n') : nullToEmpty(t));
       if (isObj(v) && isObj(v['#attributes'])) {
         for (const ak in v['#attributes']) set(fields, `${k}_${ak}`, v['#attributes'][ak]);
       }
@@ -322,6 +327,9 @@ function fromEcs(o: Obj): Record<string, FieldValue> {
       if (k.startsWith('winlog.event_data.')) set(fields, k.slice(18), nullToEmpty(o[k]));
     }
   }
+  // Defender's "New Value" → also NewValue / New_Value (after the real names, which win).
+  if (isObj(ed)) for (const k in ed) addSpacedAliases(fields, k);
+  if (dotted) for (const k in o) if (k.startsWith('winlog.event_data.')) addSpacedAliases(fields, k.slice(18));
   for (const [segs, name] of ECS_SYSTEM_SEGS) {
     if (name in fields) continue;
     let v = get(segs);
@@ -394,6 +402,7 @@ function fromSentinel(o: Obj): Record<string, FieldValue> {
     const v = o[k];
     set(fields, k, isObj(v) || Array.isArray(v) ? safeStringify(v) : v);
   }
+  for (const k in o) if (k.indexOf(' ') >= 0 && !SENTINEL_ENVELOPE.has(k) && !mapped.has(k)) addSpacedAliases(fields, k);
   return fields;
 }
 
@@ -470,6 +479,7 @@ function fromFlat(o: Obj, nxlog: boolean): Record<string, FieldValue> {
     else if (v === undefined) continue;
     else fields[to] = isObj(v) || Array.isArray(v) ? safeStringify(v) : typeJsonValue(to, v);
   }
+  for (const k in o) if (k.indexOf(' ') >= 0) addSpacedAliases(fields, k);
   if (nx) {
     if (fields['EventTime'] === null) delete fields['EventTime'];
     fillFromSysmonMessage(fields, (v) => (v === '-' ? '' : v));

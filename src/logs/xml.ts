@@ -10,7 +10,7 @@
  * go through `eventFieldsFromTree`, so every format names fields identically.
  */
 import type { FieldValue } from './event.js';
-import { newFields, typeField } from './fields.js';
+import { newFields, spacedNameAliases, SYSTEM_ELEMENT_NAMES, typeField } from './fields.js';
 
 export interface XNode {
   /** Local name (namespace prefix removed). */
@@ -248,15 +248,19 @@ function readSystem(sys: XNode, fields: Record<string, FieldValue>): void {
  * EventData: `<Data Name="X">v</Data>` → X = v. Unnamed `<Data>` elements (classic providers,
  * e.g. Windows PowerShell 400/800) are numbered `Data1`, `Data2`, … by position, and `Data` holds
  * them all joined by a newline (the value itself when there is just one), so a rule on `Data`
- * with `contains` sees every value. `<Binary>` → Binary.
+ * with `contains` sees every value. `<Binary>` → Binary. A name with spaces (Windows Defender's
+ * "New Value") is also given under its space-less and underscore spellings (`spacedNameAliases`).
  */
 export function readEventData(ed: XNode, fields: Record<string, FieldValue>): void {
   const unnamed: string[] = [];
+  let spaced: Array<[string, string]> | undefined;
   for (const c of ed.children ?? []) {
     if (c.name === 'Data') {
       const name = attr(c, 'Name');
-      if (name !== undefined && name !== '') setField(fields, name, c.text);
-      else unnamed.push(c.text);
+      if (name !== undefined && name !== '') {
+        setField(fields, name, c.text);
+        if (name.indexOf(' ') >= 0) (spaced ??= []).push([name, c.text]);
+      } else unnamed.push(c.text);
     } else if (c.children) {
       flattenLeaves(c, fields, c.name);
     } else {
@@ -268,16 +272,21 @@ export function readEventData(ed: XNode, fields: Record<string, FieldValue>): vo
     unnamed.forEach((v, i) => setField(fields, `Data${i + 1}`, v));
     setField(fields, 'Data', unnamed.join('\n'));
   }
+  // "New Value" → also NewValue / New_Value, after every real name so that one always wins.
+  if (spaced) for (const [name, text] of spaced) for (const a of spacedNameAliases(name)!) setField(fields, a, text);
 }
 
-/** UserData and other blocks: each leaf element → its own name (path with '.' on a clash). */
+/**
+ * UserData and other blocks: each leaf element → its own name (path with '.' on a clash, or when the
+ * name is a System element's: see SYSTEM_ELEMENT_NAMES).
+ */
 function flattenLeaves(node: XNode, fields: Record<string, FieldValue>, path: string, depth = 0): void {
   for (const c of node.children ?? []) {
     const p = `${path}.${c.name}`;
     if (c.children && depth < MAX_XML_DEPTH) {
       flattenLeaves(c, fields, p, depth + 1);
     } else {
-      setField(fields, c.name in fields ? p : c.name, c.text);
+      setField(fields, c.name in fields || SYSTEM_ELEMENT_NAMES.has(c.name) ? p : c.name, c.text);
     }
     for (const [k, v] of c.attrs ?? []) {
       if (k.startsWith('xmlns')) continue; // the EVTX reader passes raw attribute names
