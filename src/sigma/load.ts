@@ -584,18 +584,21 @@ function setChecks(rules: Rule[], reps: Map<Rule, Reporter>, opts: LoadOptions):
   const titles = new Map<string, Rule>();
   const names = new Map<string, Rule>();
   for (const r of rules) {
+    // pySigma keeps both rules of a duplicated id or name (a reference then resolves to one of
+    // them): the sigma profile loads both with a warning, references going to the first.
+    const dupSeverity = opts.profile === 'repo' ? 'error' : 'warning';
     if (r.id) {
       const prev = ids.get(r.id);
       if (prev) {
-        at(r, 'error', 'DUP_ID', `id ${r.id} is also used by '${prev.title}' (${prev.source.file}:${prev.source.line})`);
-        bad.add(r);
+        at(r, dupSeverity, 'DUP_ID', `id ${r.id} is also used by '${prev.title}' (${prev.source.file}:${prev.source.line})`);
+        if (dupSeverity === 'error') bad.add(r);
       } else ids.set(r.id, r);
     }
     if (r.name) {
       const prev = names.get(r.name);
       if (prev) {
-        at(r, 'error', 'DUP_NAME', `name '${r.name}' is also used by '${prev.title}' (${prev.source.file}:${prev.source.line})`);
-        bad.add(r);
+        at(r, dupSeverity, 'DUP_NAME', `name '${r.name}' is also used by '${prev.title}' (${prev.source.file}:${prev.source.line})`);
+        if (dupSeverity === 'error') bad.add(r);
       } else names.set(r.name, r);
     }
     if (r.kind !== 'filter') {

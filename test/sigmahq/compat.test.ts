@@ -441,3 +441,28 @@ describe('lists pySigma reads item by item (sigma profile)', () => {
     expect(codes(load(`    sel:\n        Image: []\n    condition: sel`, 'repo', REPO_META), 'error')).toEqual(['VAL_EMPTY_LIST']);
   });
 });
+
+describe('duplicated ids and names (pySigma keeps both rules)', () => {
+  const rule = (title: string) =>
+    `title: ${title}\nid: 5b1a3f2e-8c1d-4e57-9a0b-2f6f9e1d3c44\nname: dup_name\nlogsource: {product: windows}\ndetection:\n    sel:\n        Image: x\n    condition: sel\n`;
+  const text = rule('First') + '---\n' + rule('Second');
+
+  it('sigma profile: both load, each duplicate is a warning at the later rule', () => {
+    const r = loadRuleText(text, 'dup.yml', { profile: 'sigma' });
+    expect(r.findings.map((f) => [f.code, f.severity, f.line])).toEqual([
+      ['DUP_ID', 'warning', 10],
+      ['DUP_NAME', 'warning', 10],
+    ]);
+    expect(r.rules.map((x) => x.title)).toEqual(['First', 'Second']);
+  });
+
+  it('repo profile: errors, the later rule is left out', () => {
+    const meta = REPO_META.replace(/^id: .*\n/m, '');
+    const r = loadRuleText(rule('First') + meta + '---\n' + rule('Second') + meta, 'dup.yml', { profile: 'repo' });
+    expect(r.rules.map((x) => x.title)).toEqual(['First']);
+    expect(r.findings.filter((f) => f.code.startsWith('DUP_ID') || f.code.startsWith('DUP_NAME')).map((f) => [f.code, f.severity])).toEqual([
+      ['DUP_ID', 'error'],
+      ['DUP_NAME', 'error'],
+    ]);
+  });
+});
