@@ -91,11 +91,14 @@ export function loadRuleTexts(sources: readonly SourceText[], opts: LoadOptions)
   let documents = 0;
   for (const src of sources) {
     const rep = new Reporter(src.file);
-    const y = loadYaml(src.text, src.file);
+    const y = loadYaml(src.text, src.file, { allowDuplicateKeys: opts.profile === 'sigma' });
     if (!y.ok) {
       rep.error(y.error.code, y.error.message, y.error.pos);
       findings.push(...rep.findings);
       continue;
+    }
+    if (y.duplicateKey) {
+      rep.warning('YAML_DUPLICATE_KEY', 'a key is repeated in a mapping: the last value is used, as PyYAML (pySigma) does', y.duplicateKey, 'remove the repeated key');
     }
     const textLines = src.text.split('\n');
     const offsetPos = (pos: Pos | undefined, offset: number): Pos | undefined => {

@@ -74,7 +74,7 @@ export interface YamlError {
 }
 
 export type YamlLoadResult =
-  | { readonly ok: true; readonly documents: readonly YamlDocument[]; readonly map: SourceMap }
+  | { readonly ok: true; readonly documents: readonly YamlDocument[]; readonly map: SourceMap; readonly duplicateKey?: Pos }
   | { readonly ok: false; readonly error: YamlError };
 
 interface RawNode {
@@ -127,7 +127,22 @@ export class LineIndex {
 const MAX_NODES = 2_000_000;
 
 /** Loads every document of a YAML text; never throws. */
-export function loadYaml(text: string, file: string): YamlLoadResult {
+export interface YamlOptions {
+  /**
+   * Let a repeated key replace the earlier one (PyYAML's safe_load, which pySigma's collection
+   * loader uses) instead of failing; the result then carries the first duplicate's position.
+   */
+  readonly allowDuplicateKeys?: boolean;
+}
+
+export function loadYaml(text: string, file: string, opts: YamlOptions = {}): YamlLoadResult {
+  const first = loadYamlOnce(text, file, false);
+  if (first.ok || !opts.allowDuplicateKeys || first.error.message !== 'duplicated mapping key') return first;
+  const again = loadYamlOnce(text, file, true);
+  return again.ok ? { ...again, duplicateKey: first.error.pos } : again;
+}
+
+function loadYamlOnce(text: string, file: string, json: boolean): YamlLoadResult {
   const lines = new LineIndex(text);
   const roots: RawNode[] = [];
   const stack: RawNode[] = [];
@@ -153,7 +168,7 @@ export function loadYaml(text: string, file: string): YamlLoadResult {
   };
   let docs: unknown[];
   try {
-    docs = yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA, filename: file, listener, json: false });
+    docs = yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA, filename: file, listener, json });
   } catch (err) {
     if (tooMany) return { ok: false, error: { code: 'YAML_TOO_LARGE', message: `document has more than ${MAX_NODES} YAML nodes`, pos: { line: 1, column: 1 } } };
     if (err instanceof RangeError) {

@@ -466,3 +466,17 @@ describe('duplicated ids and names (pySigma keeps both rules)', () => {
     ]);
   });
 });
+
+describe('repeated YAML keys', () => {
+  const text = `title: t\nlogsource: {product: windows}\ndetection:\n    sel:\n        Image: first\n        Image: second\n    condition: sel\n`;
+
+  it('sigma profile: the last value wins, as PyYAML (pySigma collections) reads it, with a warning', () => {
+    const r = loadRuleText(text, 'k.yml', { profile: 'sigma' });
+    expect(r.findings.map((f) => [f.code, f.severity, f.line, f.column])).toEqual([['YAML_DUPLICATE_KEY', 'warning', 6, 9]]);
+    expect((r.rules[0] as DetectionRule).expr).toMatchObject({ type: 'match', field: 'Image', pattern: { parts: [lit('second')] } });
+  });
+
+  it('repo profile: a YAML error', () => {
+    expect(loadRuleText(text, 'k.yml', { profile: 'repo' }).findings.map((f) => [f.code, f.line])).toEqual([['YAML_SYNTAX', 6]]);
+  });
+});
