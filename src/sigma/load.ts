@@ -237,6 +237,7 @@ const NULLABLE_METADATA = [
   'date', 'modified', 'fields', 'falsepositives', 'level', 'scope',
 ] as const;
 const STRICT_TAG = /^[a-z0-9_-]+\.[a-z0-9._-]+$/;
+const RELATED_TYPES: readonly string[] = ['derived', 'obsolete', 'merged', 'renamed', 'similar', 'correlation'];
 const TAG_NAMESPACE = /^[a-z0-9_-]+\.\S/;
 
 /**
@@ -263,7 +264,18 @@ function sigmaMetadataLeniency(doc: Record<string, unknown>, map: SourceMap, rep
   lowerCase(doc, 'level', 'level');
   lowerCase(doc, 'status', 'status');
   const related = doc['related'];
-  if (Array.isArray(related)) for (const r of related) if (isObj(r)) lowerCase(r, 'type', 'related type');
+  if (Array.isArray(related)) {
+    for (const r of related) {
+      if (!isObj(r)) continue;
+      lowerCase(r, 'type', 'related type');
+      // SigmaHQ has shipped 'obsoletes' (pySigma refuses it); related links are metadata only.
+      const t = r['type'];
+      if (typeof t === 'string' && t.endsWith('s') && RELATED_TYPES.includes(t.slice(0, -1))) {
+        rep.warning('META_RELATED_TYPE', `related type '${t}' is read as '${t.slice(0, -1)}'`, map.value(r, 'type'), `write '${t.slice(0, -1)}'`);
+        r['type'] = t.slice(0, -1);
+      }
+    }
+  }
   const tags = doc['tags'];
   if (!Array.isArray(tags)) return () => {};
   const loose = tags.filter((t) => typeof t === 'string' && !STRICT_TAG.test(t) && TAG_NAMESPACE.test(t));

@@ -372,8 +372,21 @@ describe('related types as pySigma reads them', () => {
     expect(r.findings.filter((f) => f.code === 'META_CASE').map((f) => [f.line, f.column, f.message])).toEqual([[11, 13, "related type 'Derived' is read as 'derived'"]]);
   });
 
+  it("a known type with a plural 's' ('obsoletes', shipped by SigmaHQ) is read as the type, with a warning", () => {
+    const r = load(det, 'sigma', rel('obsoletes'));
+    expect(codes(r, 'error')).toEqual([]);
+    expect(r.findings.filter((f) => f.code === 'META_RELATED_TYPE').map((f) => [f.severity, f.line, f.column, f.message])).toEqual([
+      ['warning', 11, 13, "related type 'obsoletes' is read as 'obsolete'"],
+    ]);
+    expect(codes(load(det, 'sigma', rel('Similars')), 'warning')).toEqual(['META_CASE', 'META_RELATED_TYPE']);
+    const repo = load(det, 'repo', REPO_META + rel('obsoletes'));
+    expect(new Set(codes(repo, 'error'))).toEqual(new Set(['SCHEMA_ENUM']));
+    expect(codes(repo, 'warning')).not.toContain('META_RELATED_TYPE');
+  });
+
   it('unknown types stay errors, and the repo profile keeps the five of the specification', () => {
-    expect(codes(load(det, 'sigma', rel('obsoletes')), 'error')).toEqual(['SCHEMA_ENUM']);
+    expect(codes(load(det, 'sigma', rel('supersedes')), 'error')).toEqual(['SCHEMA_ENUM']);
+    expect(codes(load(det, 'sigma', rel('s')), 'error')).toEqual(['SCHEMA_ENUM']);
     expect(codes(load(det, 'repo', REPO_META + rel('correlation')), 'error')).toEqual(['SCHEMA_ENUM']);
     expect(codes(load(det, 'repo', REPO_META + rel('similar')), 'error')).toEqual([]);
   });
