@@ -35,7 +35,9 @@ export const SYSMON_CATEGORIES: Readonly<Record<string, readonly number[]>> = {
   raw_access_thread: [9],
   process_access: [10],
   file_event: [11],
-  registry_add: [12],
+  // Sysmon logs a new key as CreateKey (12) and a new value as SetValue (13); SigmaHQ's own
+  // registry_add regression events are SetValue (13). pySigma's pipeline says 12 only.
+  registry_add: [12, 13],
   registry_delete: [12],
   registry_set: [13],
   registry_rename: [14],

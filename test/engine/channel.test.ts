@@ -1,6 +1,8 @@
 /**
- * Channel selection: a rule's logsource channels rule out events of another *mapped* channel; an
- * event whose Channel no logsource maps (or that has none) is judged on EventID alone.
+ * Logsource selection as SigmaHQ's regression data needs it. Channel: a rule's logsource channels
+ * rule out events of another *mapped* channel; an event whose Channel no logsource maps (or that
+ * has none) is judged on EventID alone. registry_add: Sysmon 12 (CreateKey) and 13 (SetValue of a
+ * new value).
  */
 import { describe, expect, it } from 'vitest';
 import { isMappedChannel, resolveLogsource } from '../../src/engine/logsource.js';
@@ -51,5 +53,17 @@ describe('events of channels no logsource maps', () => {
     expect(resolveLogsource({ product: 'windows', service: 'ldap' }).selector).toEqual({ channels: ['Microsoft-Windows-LDAP-Client/Debug'] });
     expect(resolveLogsource({ product: 'windows', service: 'iis-configuration' }).selector).toEqual({ channels: ['Microsoft-IIS-Configuration/Operational'] });
     expect(resolveLogsource({ product: 'windows', service: 'kernel-shimengine' }).known).toBe(true);
+  });
+});
+
+describe('registry_add selects new keys (12) and new values (13)', () => {
+  it('resolves to Sysmon 12 and 13', () => {
+    expect(resolveLogsource({ product: 'windows', category: 'registry_add' }).selector).toEqual({ eventIds: [12, 13], channels: ['Microsoft-Windows-Sysmon/Operational'] });
+  });
+  it('matches a SetValue event, not a rename (14)', () => {
+    const add = detection(match('TargetObject', '*\\Environment\\LogonScript'), { id: 'add', logsource: { product: 'windows', category: 'registry_add' } });
+    const ev = (EventID: number, EventType: string) => rawEv({ EventID, EventType, Channel: 'Microsoft-Windows-Sysmon/Operational', TargetObject: 'HKU\\S-1\\Environment\\LogonScript' });
+    const r = run([add], [ev(12, 'CreateKey'), ev(13, 'SetValue'), ev(14, 'RenameKey')]);
+    expect(r.detections.map((d) => d.event.fields.EventType)).toEqual(['CreateKey', 'SetValue']);
   });
 });
