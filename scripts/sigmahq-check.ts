@@ -7,9 +7,9 @@
  *
  * Exit status: 0 when no file has an error, 1 otherwise, 2 for usage errors.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { loadRulePaths, type Finding } from '../src/sigma/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -73,6 +73,28 @@ else {
   if (counts) console.log(`\nwarnings by code: ${counts}`);
 }
 const badFiles = new Set(errors.map((f) => f.file));
+
+// Files and files with errors per top folder (rules, rules-emerging-threats, deprecated, …) under each path.
+function ruleFiles(p: string): string[] {
+  if (!statSync(p).isDirectory()) return [p];
+  return readdirSync(p, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? ruleFiles(resolve(p, e.name)) : /\.ya?ml$/i.test(e.name) ? [resolve(p, e.name)] : [],
+  );
+}
+const perFolder = new Map<string, { files: number; bad: number }>();
+const bad = new Set([...badFiles].map((f) => resolve(f)));
+for (const root of paths) {
+  for (const f of ruleFiles(resolve(root))) {
+    const rel = relative(resolve(root), f);
+    const top = rel.includes(sep) ? rel.slice(0, rel.indexOf(sep)) : '.';
+    const c = perFolder.get(top) ?? { files: 0, bad: 0 };
+    c.files++;
+    if (bad.has(f)) c.bad++;
+    perFolder.set(top, c);
+  }
+}
+console.log('\nper folder (files / files with errors):');
+for (const [top, c] of [...perFolder].sort((a, b) => a[0].localeCompare(b[0]))) console.log(`  ${top}: ${c.files} / ${c.bad}`);
 console.log(
   `\nfiles: ${res.files}, documents: ${res.documents}, rules loaded: ${res.rules.length}, ` +
     `files with errors: ${badFiles.size}, errors: ${errors.length}, warnings: ${warnings.length}, ` +
