@@ -425,7 +425,7 @@ function hasZone(s: string): boolean {
 }
 
 /** Per key name: canonical name (null = dropped envelope key) and type kind. Cached, bounded. */
-interface KeyPlan { to: string | null; kind: FieldKind; rename: boolean }
+interface KeyPlan { to: string | null; kind: FieldKind; rename: boolean; spaced: boolean }
 const NX_RENAME_MAP: ReadonlyMap<string, string> = new Map(NXLOG_RENAMES);
 const keyPlans = [new Map<string, KeyPlan>(), new Map<string, KeyPlan>()];
 
@@ -435,7 +435,7 @@ function keyPlan(k: string, nx: boolean): KeyPlan {
   if (p) return p;
   const ren = nx ? NX_RENAME_MAP.get(k) : undefined;
   const to = nx && NXLOG_ENVELOPE.has(k) ? null : ren ?? k;
-  p = { to, kind: to === null ? 0 : fieldKind(to), rename: ren !== undefined };
+  p = { to, kind: to === null ? 0 : fieldKind(to), rename: ren !== undefined, spaced: k.indexOf(' ') >= 0 };
   if (cache.size < 10000) cache.set(k, p);
   return p;
 }
@@ -464,8 +464,10 @@ function fromFlat(o: Obj, nxlog: boolean): Record<string, FieldValue> {
     // OpcodeValue is the number; NXLog's Opcode is its display name.
     if (has(o, 'OpcodeValue')) set(fields, 'Opcode', o['OpcodeValue']);
   }
+  let spaced: string[] | undefined;
   for (const k in o) {
     const p = keyPlan(k, nx);
+    if (p.spaced) (spaced ??= []).push(k);
     const to = p.to;
     if (to === null || to in fields) continue;
     if (p.rename && has(o, to)) {
@@ -479,7 +481,7 @@ function fromFlat(o: Obj, nxlog: boolean): Record<string, FieldValue> {
     else if (v === undefined) continue;
     else fields[to] = isObj(v) || Array.isArray(v) ? safeStringify(v) : typeJsonValue(to, v);
   }
-  for (const k in o) if (k.indexOf(' ') >= 0) addSpacedAliases(fields, k);
+  if (spaced) for (const k of spaced) addSpacedAliases(fields, k);
   if (nx) {
     if (fields['EventTime'] === null) delete fields['EventTime'];
     fillFromSysmonMessage(fields, (v) => (v === '-' ? '' : v));
