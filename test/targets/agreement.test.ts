@@ -30,10 +30,7 @@ import { readEvents } from '../../src/logs/index.js';
 import { loadRulePaths } from '../../src/sigma/index.js';
 import { compileRule, defaultPipeline, type TargetId } from '../../src/targets/index.js';
 import { toRow, type Row } from './agreement/common.js';
-import { dslPredicate } from './agreement/dsl-eval.js';
-import { eqlPredicate, esqlPredicate } from './agreement/expr-eval.js';
-import { kqlPredicate } from './agreement/kql-eval.js';
-import { splPredicate } from './agreement/spl-eval.js';
+import { predicate } from './agreement/predicate.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const TARGETS: readonly TargetId[] = ['sentinel', 'sentinel-asim', 'splunk', 'splunk-cim', 'elastic-eql', 'elastic-esql', 'elastic-dsl'];
@@ -44,26 +41,6 @@ async function read(path: string): Promise<CanonicalEvent[]> {
   return out;
 }
 
-function predicate(target: TargetId, query: string): (row: Row) => boolean {
-  const types = defaultPipeline(target).types;
-  switch (target) {
-    case 'sentinel':
-    case 'sentinel-asim':
-      return kqlPredicate(query);
-    case 'elastic-esql':
-      return esqlPredicate(query, types);
-    case 'splunk':
-    case 'splunk-cim':
-      return splPredicate(query, types);
-    case 'elastic-eql':
-      return eqlPredicate(query, types);
-    case 'elastic-dsl': {
-      return dslPredicate(JSON.parse(query) as Record<string, unknown>, types);
-    }
-    default:
-      throw new Error(`no interpreter for ${target}`);
-  }
-}
 
 describe('generated queries select what the engine matches', () => {
   let rules: readonly Rule[] = [];

@@ -24,10 +24,7 @@ import type { CanonicalEvent, FieldValue } from '../../src/logs/event.js';
 import { loadRuleTexts } from '../../src/sigma/index.js';
 import { compileRule, defaultPipeline, TARGET_IDS, type TargetId } from '../../src/targets/index.js';
 import { toRow } from './agreement/common.js';
-import { dslPredicate } from './agreement/dsl-eval.js';
-import { eqlPredicate, esqlPredicate } from './agreement/expr-eval.js';
-import { kqlPredicate } from './agreement/kql-eval.js';
-import { splPredicate } from './agreement/spl-eval.js';
+import { predicate } from './agreement/predicate.js';
 
 function rules(yaml: Record<string, string>): DetectionRule[] {
   const res = loadRuleTexts(
@@ -110,23 +107,6 @@ for (const [i, v] of VARIANTS.entries()) {
   EVENTS.push({ fields, time: Date.UTC(2024, 4, 1), source: { file: 'sigmahq-constructs', record: i + 1 } });
 }
 
-function predicate(target: TargetId, query: string): (row: ReturnType<typeof toRow>) => boolean {
-  const types = defaultPipeline(target).types;
-  switch (target) {
-    case 'sentinel':
-    case 'sentinel-asim':
-      return kqlPredicate(query);
-    case 'elastic-esql':
-      return esqlPredicate(query, types);
-    case 'splunk':
-    case 'splunk-cim':
-      return splPredicate(query, types);
-    case 'elastic-eql':
-      return eqlPredicate(query, types);
-    case 'elastic-dsl':
-      return dslPredicate(JSON.parse(query) as Record<string, unknown>, types);
-  }
-}
 
 const query = (r: DetectionRule, t: TargetId): string => {
   const res = compileRule(r, t, { rulesByKey: new Map(), validate: true });
