@@ -74,8 +74,11 @@ export interface ReadProgress {
 
 const SNIFF_BYTES = 64 * 1024;
 
+/** Read size: 256 KiB measured best over NDJSON, XML and EVTX together (64 KiB to 1 MiB tried). */
+const READ_CHUNK = 1 << 18;
+
 async function* rawBytes(path: string, onProgress?: (p: ReadProgress) => void): AsyncGenerator<Buffer> {
-  const src: AsyncIterable<Buffer | string> = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  const src: AsyncIterable<Buffer | string> = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK });
   let totalBytes: number | undefined;
   if (onProgress && path !== '-') {
     try {
@@ -166,7 +169,7 @@ export async function* readEvents(path: string, opts: ReadOptions = {}): AsyncGe
 }
 
 /**
- * The same events as `readEvents`, a batch (up to one input chunk's worth) at a time: the fast
+ * The same events as `readEvents`, up to 128 at a time: the fast
  * path for callers that process many events, since every `for await` step costs a promise.
  */
 export async function* readEventBatches(path: string, opts: ReadOptions = {}): AsyncGenerator<CanonicalEvent[]> {
@@ -210,6 +213,12 @@ async function startsWithZipMagic(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * Events per batch. Small on purpose: a batch's events outlive a young-generation GC when it holds
+ * thousands (EVTX read 25 % slower at 1,024 than at 128); at 128 the promise per batch is noise.
+ */
+const BATCH = 128;
+
 async function* readStream(path: string, source: () => AsyncGenerator<Buffer>, opts: ReadOptions): AsyncGenerator<CanonicalEvent[]> {
   const stats = opts.stats;
   const fail = (e: ReadError): void => {
@@ -244,7 +253,7 @@ async function* readStream(path: string, source: () => AsyncGenerator<Buffer>, o
       for await (const it of evtxItems(bytes)) {
         if (it.kind === 'event') batch.push(emit(it.fields, { file: path, record: it.record }));
         else fail(it.record === undefined ? { file: path, message: it.message } : { file: path, record: it.record, message: it.message });
-        if (batch.length >= 1024) yield take();
+        if (batch.length >= BATCH) yield take();
       }
       if (batch.length > 0) yield take();
       return;
@@ -271,7 +280,7 @@ async function* readStream(path: string, source: () => AsyncGenerator<Buffer>, o
         }
       };
       for await (const chunk of text) {
-        for (const p of sp.push(chunk)) onPiece(p);
+        for (const p of sp.push(chunk)) { onPiece(p); if (batch.length >= BATCH) yield take(); }
         if (batch.length > 0) yield take();
       }
       for (const p of sp.end()) onPiece(p);
@@ -317,13 +326,13 @@ async function* readStream(path: string, source: () => AsyncGenerator<Buffer>, o
     };
     if (text) {
       for await (const chunk of text) {
-        for (const p of sp.push(chunk)) onPiece(p);
+        for (const p of sp.push(chunk)) { onPiece(p); if (batch.length >= BATCH) yield take(); }
         if (batch.length > 0) yield take();
       }
       for (const p of sp.end()) onPiece(p);
     } else {
       for await (const chunk of bytes) {
-        for (const p of bsp.push(chunk)) onPiece(p);
+        for (const p of bsp.push(chunk)) { onPiece(p); if (batch.length >= BATCH) yield take(); }
         if (batch.length > 0) yield take();
       }
       for (const p of bsp.end()) onPiece(p);

@@ -54,7 +54,7 @@ describe('malformed XML', () => {
   it('strict mode delivers every event before the failing record, then stops', async () => {
     const lines = sysmon3(3000, 4).map((e) => JSON.stringify(toNxlog(e)));
     lines.splice(2500, 0, '{"EventID": 3, "Image": "C:\\x.exe"'); // unterminated: invalid JSON on line 2501
-    const p = file('strict-late.jsonl', lines.join('\n')); // > 1 MiB: the failure is in a later read chunk
+    const p = file('strict-late.jsonl', lines.join('\n')); // 3 MB: the failure is in a later read chunk
     const got: number[] = [];
     await expect((async () => { for await (const e of readEvents(p, { strict: true })) got.push(e.source.line!); })()).rejects.toThrow(/strict-late.jsonl:2501: invalid JSON/);
     expect(got).toEqual(Array.from({ length: 2500 }, (_, i) => i + 1));
@@ -151,7 +151,7 @@ describe('large and binary input', () => {
 describe('formats and fields', () => {
   it('onProgress reports bytes read against the file size', async () => {
     const seen: number[] = [];
-    const p = file('progress.xml', sysmon3(2000, 9).map((e) => toEventXml(e)).join('\n')); // several 1 MiB read chunks
+    const p = file('progress.xml', sysmon3(2000, 9).map((e) => toEventXml(e)).join('\n')); // several 256 KiB read chunks
     const r = await readAll(p, { onProgress: (x) => { seen.push(x.bytes); expect(x.totalBytes).toBe(readFileSync(p).length); } });
     expect(r.events).toHaveLength(2000);
     expect(seen.length).toBeGreaterThan(1);
