@@ -134,6 +134,19 @@ export function isMappedChannel(foldedChannel: string): boolean {
   return MAPPED_CHANNELS.has(foldedChannel);
 }
 
+/**
+ * Categories that also select events of another log (SigmaHQ's regression config, tests/thor.yml):
+ * `process_creation` is Sysmon 1 or Security 4688, `antivirus` is a Defender detection. The
+ * readers give those events the category's field names (src/logs/fields.ts `addCategoryAliases`).
+ */
+export const CATEGORY_ALTERNATIVES: Readonly<Record<string, { channel: string; eventIds: readonly number[] }>> = {
+  process_creation: { channel: 'Security', eventIds: [4688] },
+  antivirus: {
+    channel: 'Microsoft-Windows-Windows Defender/Operational',
+    eventIds: [1006, 1007, 1008, 1009, 1010, 1011, 1012, 1017, 1018, 1019, 1115, 1116],
+  },
+};
+
 /** Windows categories that live in a service's channel with a fixed EventID (pySigma). */
 export const WINDOWS_CHANNEL_CATEGORIES: Readonly<Record<string, { service: string; eventIds: readonly number[] }>> = {
   ps_module: { service: 'powershell', eventIds: [4103] },
@@ -172,9 +185,15 @@ export function resolveLogsource(ls: LogSource): LogsourceResolution {
   if (category !== undefined) {
     const sysmon = own(SYSMON_CATEGORIES, category);
     const chan = own(WINDOWS_CHANNEL_CATEGORIES, category);
+    const alt = own(CATEGORY_ALTERNATIVES, category);
     if (sysmon) {
-      eventIds = sysmon;
-      channels = [SYSMON_CHANNEL];
+      // With an alternative, (EventID, Channel) pairs across the two logs are accepted too; no
+      // Sysmon event has ID 4688 and no Security event has ID 1, so that is exact in practice.
+      eventIds = alt ? [...sysmon, ...alt.eventIds] : sysmon;
+      channels = alt ? [SYSMON_CHANNEL, alt.channel] : [SYSMON_CHANNEL];
+    } else if (alt) {
+      eventIds = alt.eventIds;
+      channels = [alt.channel];
     } else if (chan) {
       eventIds = chan.eventIds;
       channels = own(WINDOWS_SERVICES, chan.service);

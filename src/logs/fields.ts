@@ -65,6 +65,35 @@ export function addSpacedAliases(fields: Record<string, FieldValue>, name: strin
   for (const a of al) if (!(a in fields)) fields[a] = v;
 }
 
+/**
+ * Events that also carry a Sigma category's field names, so that rules of that category read them
+ * (the alternative log sources of SigmaHQ's regression config, tests/thor.yml): Security 4688 is a
+ * `process_creation` event with Image = NewProcessName and ParentImage = ParentProcessName; a
+ * Defender detection (1006–1019, 1115, 1116) is an `antivirus` event with Signature = ThreatName
+ * and Filename = Path. An alias never replaces a field the event has.
+ */
+interface CategoryAlias { readonly channel: string; readonly names: ReadonlyArray<readonly [string, string]> }
+const PROCESS_CREATION_4688: CategoryAlias = { channel: 'Security', names: [['Image', 'NewProcessName'], ['ParentImage', 'ParentProcessName']] };
+const DEFENDER_DETECTION: CategoryAlias = { channel: 'Microsoft-Windows-Windows Defender/Operational', names: [['Signature', 'ThreatName'], ['Filename', 'Path']] };
+const CATEGORY_ALIASES: ReadonlyMap<number, CategoryAlias> = new Map<number, CategoryAlias>([
+  [4688, PROCESS_CREATION_4688],
+  ...[1006, 1007, 1008, 1009, 1010, 1011, 1012, 1017, 1018, 1019, 1115, 1116].map((id): [number, CategoryAlias] => [id, DEFENDER_DETECTION]),
+]);
+
+/** Adds the category aliases above to an event of one of those EventIDs (in place). */
+export function addCategoryAliases(fields: Record<string, FieldValue>): void {
+  const id = fields['EventID'];
+  if (typeof id !== 'number') return;
+  const a = CATEGORY_ALIASES.get(id);
+  if (!a) return;
+  const ch = fields['Channel'];
+  if (ch !== undefined && (typeof ch !== 'string' || ch.toLowerCase() !== a.channel.toLowerCase())) return;
+  for (const [alias, from] of a.names) {
+    const v = fields[from];
+    if (v !== undefined && !(alias in fields)) fields[alias] = v;
+  }
+}
+
 /** A fresh fields object with a null prototype: `__proto__` from a log is an ordinary key. */
 export function newFields(): Record<string, FieldValue> {
   return Object.create(null) as Record<string, FieldValue>;

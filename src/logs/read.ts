@@ -12,7 +12,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { CanonicalEvent, EventSource, FieldValue } from './event.js';
 import { evtxItems } from './evtx.js';
-import { eventTime } from './fields.js';
+import { addCategoryAliases, eventTime } from './fields.js';
 import { expandJsonValue, normalizeJsonRecord, type JsonShape } from './json.js';
 import { ByteLineSplitter, CsvRowSplitter, JsonValueSplitter, LineSplitter, XmlEventSplitter, type Piece } from './split.js';
 import { parseEventXml, XmlError } from './xml.js';
@@ -245,6 +245,7 @@ async function* readStream(path: string, source: () => AsyncGenerator<Buffer>, o
   const take = (): CanonicalEvent[] => { const b = batch; batch = []; return b; };
   const emit = (fields: Record<string, FieldValue>, source: EventSource, time?: number): CanonicalEvent => {
     if (stats) stats.events++;
+    addCategoryAliases(fields);
     const t = time ?? eventTime(fields);
     return t === undefined ? { fields, source } : { fields, time: t, source };
   };

@@ -8,7 +8,8 @@ const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
 describe('resolveLogsource', () => {
   it.each([
     [{ product: 'windows', category: 'network_connection' }, { eventIds: [3], channels: [SYSMON] }],
-    [{ product: 'windows', category: 'process_creation' }, { eventIds: [1], channels: [SYSMON] }],
+    [{ product: 'windows', category: 'process_creation' }, { eventIds: [1, 4688], channels: [SYSMON, 'Security'] }],
+    [{ product: 'windows', category: 'antivirus' }, { eventIds: [1006, 1007, 1008, 1009, 1010, 1011, 1012, 1017, 1018, 1019, 1115, 1116], channels: ['Microsoft-Windows-Windows Defender/Operational'] }],
     [{ product: 'windows', category: 'registry_event' }, { eventIds: [12, 13, 14], channels: [SYSMON] }],
     [{ product: 'windows', category: 'pipe_created' }, { eventIds: [17, 18], channels: [SYSMON] }],
     [{ product: 'windows', category: 'file_delete' }, { eventIds: [23, 26], channels: [SYSMON] }],
