@@ -2,12 +2,12 @@
  * Which rules a pipeline can serve. Every pipeline in pipelines/ selects Sysmon Event 3 (the
  * `source.where` of each: EventID 3 / EventCode=3 / event.code "3" / the Network_Traffic data
  * model fed by Sysmon 3), so a rule compiles only when its logsource names exactly those events,
- * as the engine resolves it (src/engine/logsource.ts). Anything else — `category: dns_query`
+ * as the engine resolves it (src/ir/logsource.ts). Anything else — `category: dns_query`
  * (Sysmon 22), `category: process_creation`, a Linux product, `service: sysmon` (every Sysmon
  * event), a logsource the engine cannot map — would silently turn into a query over Event 3 that
  * matches events the rule never meant: refused with PipelineMismatch.
  */
-import { resolveLogsource, SYSMON_CHANNEL } from '../engine/logsource.js';
+import { resolveLogsource, SYSMON_CHANNEL } from '../ir/logsource.js';
 import type { DetectionRule } from '../ir/types.js';
 import { TargetError } from './errors.js';
 import type { Pipeline } from './pipeline.js';
