@@ -96,50 +96,68 @@ function partialValues(partial: string, radix: 10 | 16, max: number, maxLen: num
   return out;
 }
 
+/** How Sysmon writes one address family: groups, their separator, radix and width. */
+interface AddressText {
+  readonly sep: string;
+  readonly groups: number;
+  readonly bits: number;
+  readonly radix: 10 | 16;
+  readonly max: number;
+  readonly maxLen: number;
+  /** A group's value when `s` is written the way Sysmon writes it (no leading zeros). */
+  readonly group: (s: string) => bigint | undefined;
+}
+const V4_TEXT: AddressText = {
+  sep: '.', groups: 4, bits: 8, radix: 10, max: 255, maxLen: 3,
+  group: (s) => (OCTET.test(s) && Number(s) <= 255 ? BigInt(s) : undefined),
+};
+const V6_TEXT: AddressText = {
+  sep: ':', groups: 8, bits: 16, radix: 16, max: 0xffff, maxLen: 4,
+  group: (s) => (HEXGROUP.test(s) ? BigInt(parseInt(s, 16)) : undefined),
+};
+
+/** Addresses whose whole text is `text` (exact) or starts with it (startswith), as ranges. */
+function exactOrPrefixRanges(text: string, kind: 'exact' | 'startswith', f: AddressText): Range[] {
+  const parts = text.split(f.sep);
+  if (parts.length > f.groups) return [];
+  const bits = BigInt(f.bits);
+  if (kind === 'exact') {
+    if (parts.length !== f.groups) return [];
+    const g = parts.map(f.group);
+    if (g.some((x) => x === undefined)) return [];
+    const a = g.reduce<bigint>((acc, x) => (acc << bits) | x!, 0n);
+    return [[a, a]];
+  }
+  const full = parts.slice(0, -1).map(f.group);
+  if (full.some((x) => x === undefined)) return [];
+  const k = full.length;
+  const shift = BigInt(f.bits * (f.groups - 1 - k));
+  const base = full.reduce<bigint>((acc, x) => (acc << bits) | x!, 0n) << BigInt(f.bits * (f.groups - k));
+  return partialValues(parts[k]!, f.radix, f.max, f.maxLen).map(([lo, hi]) => [base | (lo << shift), base | (((hi + 1n) << shift) - 1n)]);
+}
+
 /** IPv4 address ranges (as 32-bit numbers) whose dotted text matches the shape. */
 function ipv4TextRanges(shape: Exclude<PatternShape, { kind: 'anything' | 'complex' }>): Range[] | undefined {
-  const text = shape.kind === 'empty' ? '' : shape.text;
-  if (!/^[0-9.]*$/.test(text)) return [];
+  if (shape.kind === 'empty') return [];
+  const text = shape.text;
+  if (!/^[0-9.]*$/.test(text) || text.split('.').length > 4) return [];
+  if (shape.kind === 'exact' || shape.kind === 'startswith') return exactOrPrefixRanges(text, shape.kind, V4_TEXT);
+  // endswith / contains: only a text that spans all four octets pins the address down to a short list.
   const parts = text.split('.');
-  if (parts.length > 4) return [];
-  const octet = (s: string) => (OCTET.test(s) && Number(s) <= 255 ? BigInt(s) : undefined);
-  switch (shape.kind) {
-    case 'empty':
-      return [];
-    case 'exact': {
-      if (parts.length !== 4) return [];
-      const o = parts.map(octet);
-      if (o.some((x) => x === undefined)) return [];
-      const a = o.reduce<bigint>((acc, x) => (acc << 8n) | x!, 0n);
-      return [[a, a]];
-    }
-    case 'startswith': {
-      const full = parts.slice(0, -1).map(octet);
-      if (full.some((x) => x === undefined)) return [];
-      const k = full.length;
-      const shift = BigInt(8 * (3 - k));
-      const base = full.reduce<bigint>((acc, x) => (acc << 8n) | x!, 0n) << BigInt(8 * (4 - k));
-      return partialValues(parts[k]!, 10, 255, 3).map(([lo, hi]) => [base | (lo << shift), base | (((hi + 1n) << shift) - 1n)]);
-    }
-    case 'endswith':
-    case 'contains': {
-      // Only a text that spans all four octets pins the address down to a short list.
-      if (parts.length < 4) return undefined;
-      const mid = parts.slice(1, 3).map(octet);
-      if (mid.some((x) => x === undefined)) return [];
-      const firsts: bigint[] = [];
-      for (let v = 0; v <= 255; v++) if (String(v).endsWith(parts[0]!)) firsts.push(BigInt(v));
-      const lasts: bigint[] = [];
-      for (let v = 0; v <= 255; v++) if (shape.kind === 'endswith' ? String(v) === parts[3] : String(v).startsWith(parts[3]!)) lasts.push(BigInt(v));
-      if (firsts.length * lasts.length > MAX_IP_CIDRS) return undefined;
-      const out: Range[] = [];
-      for (const f of firsts) for (const l of lasts) {
-        const a = (f << 24n) | (mid[0]! << 16n) | (mid[1]! << 8n) | l;
-        out.push([a, a]);
-      }
-      return out;
-    }
+  if (parts.length < 4) return undefined;
+  const mid = parts.slice(1, 3).map(V4_TEXT.group);
+  if (mid.some((x) => x === undefined)) return [];
+  const firsts: bigint[] = [];
+  for (let v = 0; v <= 255; v++) if (String(v).endsWith(parts[0]!)) firsts.push(BigInt(v));
+  const lasts: bigint[] = [];
+  for (let v = 0; v <= 255; v++) if (shape.kind === 'endswith' ? String(v) === parts[3] : String(v).startsWith(parts[3]!)) lasts.push(BigInt(v));
+  if (firsts.length * lasts.length > MAX_IP_CIDRS) return undefined;
+  const out: Range[] = [];
+  for (const f of firsts) for (const l of lasts) {
+    const a = (f << 24n) | (mid[0]! << 16n) | (mid[1]! << 8n) | l;
+    out.push([a, a]);
   }
+  return out;
 }
 
 /** IPv6 address ranges (128-bit numbers) whose Sysmon text matches the shape. */
@@ -150,30 +168,10 @@ function ipv6TextRanges(shape: Exclude<PatternShape, { kind: 'anything' | 'compl
   const text = raw.toLowerCase();
   // Sysmon never compresses zero groups: a text with '::' (or ':::') matches no Sysmon address.
   if (text.includes('::') || text.startsWith(':')) return [];
-  const parts = text.split(':');
-  if (parts.length > 8) return [];
-  const group = (s: string) => (HEXGROUP.test(s) ? BigInt(parseInt(s, 16)) : undefined);
-  switch (shape.kind) {
-    case 'exact': {
-      if (parts.length !== 8) return [];
-      const g = parts.map(group);
-      if (g.some((x) => x === undefined)) return [];
-      const a = g.reduce<bigint>((acc, x) => (acc << 16n) | x!, 0n);
-      return [[a, a]];
-    }
-    case 'startswith': {
-      const full = parts.slice(0, -1).map(group);
-      if (full.some((x) => x === undefined)) return [];
-      const k = full.length;
-      const shift = BigInt(16 * (7 - k));
-      const base = full.reduce<bigint>((acc, x) => (acc << 16n) | x!, 0n) << BigInt(16 * (8 - k));
-      return partialValues(parts[k]!, 16, 0xffff, 4).map(([lo, hi]) => [base | (lo << shift), base | (((hi + 1n) << shift) - 1n)]);
-    }
-    case 'endswith':
-    case 'contains':
-      // A text with a '.' or other non-hex character cannot occur in Sysmon's IPv6 text.
-      return undefined;
-  }
+  if (shape.kind === 'exact' || shape.kind === 'startswith') return exactOrPrefixRanges(text, shape.kind, V6_TEXT);
+  // endswith / contains: a text with a '.' or other non-hex character cannot occur in Sysmon's
+  // IPv6 text, and a hex fragment alone pins down no short list.
+  return undefined;
 }
 
 /** The fewest CIDR blocks covering exactly [lo, hi] in an address space of `width` bits. */
