@@ -645,45 +645,62 @@ export function checkFileHeader(h: Buffer): string[] {
   return errs;
 }
 
-/** Stream an EVTX byte stream: header, then chunk by chunk. Memory: one chunk. */
-export async function* evtxItems(bytes: AsyncIterable<Buffer>): AsyncGenerator<EvtxItem> {
-  let pending: Buffer[] = [];
-  let have = 0;
-  let need = EVTX_HEADER_SIZE;
-  let headerDone = false;
-  let chunkIndex = 0;
-  const take = (): Buffer => {
-    const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, have);
-    const head = all.subarray(0, need);
-    const rest = all.subarray(need);
-    pending = rest.length > 0 ? [rest] : [];
-    have = rest.length;
+/**
+ * EVTX as a splitter, like the text formats' (split.ts): bytes in, the records (or errors) of every
+ * 64 KiB chunk completed so far out. Memory: one chunk.
+ */
+export class EvtxSplitter {
+  private pending: Buffer[] = [];
+  private have = 0;
+  private need = EVTX_HEADER_SIZE;
+  private headerDone = false;
+  private chunkIndex = 0;
+
+  push(b: Buffer): EvtxItem[] {
+    this.pending.push(b);
+    this.have += b.length;
+    const out: EvtxItem[] = [];
+    while (this.have >= this.need) for (const it of this.handle(this.take())) out.push(it);
+    return out;
+  }
+
+  end(): EvtxItem[] {
+    if (this.have === 0) return [];
+    const rest = Buffer.concat(this.pending, this.have);
+    this.pending = [];
+    this.have = 0;
+    if (!this.headerDone) return this.handle(rest);
+    const index = this.chunkIndex++;
+    return [
+      { kind: 'error', message: `file ends inside chunk ${index} (${rest.length} of ${EVTX_CHUNK_SIZE} bytes): truncated` },
+      ...parseChunk(rest, index),
+    ];
+  }
+
+  private take(): Buffer {
+    const all = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.have);
+    const head = all.subarray(0, this.need);
+    const rest = all.subarray(this.need);
+    this.pending = rest.length > 0 ? [rest] : [];
+    this.have = rest.length;
     return head;
-  };
-  const handle = (block: Buffer): EvtxItem[] => {
-    if (!headerDone) {
-      headerDone = true;
-      need = EVTX_CHUNK_SIZE;
+  }
+
+  private handle(block: Buffer): EvtxItem[] {
+    if (!this.headerDone) {
+      this.headerDone = true;
+      this.need = EVTX_CHUNK_SIZE;
       const errs = checkFileHeader(block);
       if (errs[0]?.startsWith('not an EVTX')) throw new EvtxError(errs[0]);
       return errs.map((message) => ({ kind: 'error' as const, message }));
     }
-    return parseChunk(block, chunkIndex++);
-  };
-  for await (const b of bytes) {
-    pending.push(b);
-    have += b.length;
-    while (have >= need) yield* handle(take());
+    return parseChunk(block, this.chunkIndex++);
   }
-  if (have > 0) {
-    const rest = Buffer.concat(pending, have);
-    pending = [];
-    have = 0;
-    if (!headerDone) {
-      yield* handle(rest);
-    } else {
-      yield { kind: 'error', message: `file ends inside chunk ${chunkIndex} (${rest.length} of ${EVTX_CHUNK_SIZE} bytes): truncated` };
-      yield* parseChunk(rest, chunkIndex++);
-    }
-  }
+}
+
+/** Stream an EVTX byte stream: header, then chunk by chunk (see EvtxSplitter). */
+export async function* evtxItems(bytes: AsyncIterable<Buffer>): AsyncGenerator<EvtxItem> {
+  const sp = new EvtxSplitter();
+  for await (const b of bytes) yield* sp.push(b);
+  yield* sp.end();
 }

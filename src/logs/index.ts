@@ -15,7 +15,7 @@ export { detectFormat, detectFormatFromBytes, isLogFormat, LOG_FORMATS, type Log
 export { parseEventXml, parseXmlTree, XmlError } from './xml.js';
 export { normalizeJsonRecord, detectJsonShape, expandJsonValue, type JsonShape, type NormalizedRecord } from './json.js';
 export { typeField, parseTimestamp, eventTime, NUMBER_FIELDS, BOOLEAN_FIELDS, newFields } from './fields.js';
-export { parseChunk, evtxItems } from './evtx.js';
+export { parseChunk, evtxItems, EvtxSplitter } from './evtx.js';
 export { writeEvtx, EvtxStreamWriter } from './evtx-write.js';
 export {
   toEventXml, toEventViewerText, toEcs, toNxlog, toEvtxDump, toSplunk, toSentinel, toSentinelEvent,

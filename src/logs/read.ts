@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { CanonicalEvent, EventSource, FieldValue } from './event.js';
-import { evtxItems } from './evtx.js';
+import { EvtxSplitter } from './evtx.js';
 import { addCategoryAliases, eventTime } from './fields.js';
 import { expandJsonValue, normalizeJsonRecord, type JsonShape } from './json.js';
 import { ByteLineSplitter, CsvRowSplitter, JsonValueSplitter, LineSplitter, XmlEventSplitter, type Piece } from './split.js';
@@ -249,14 +249,24 @@ async function* readStream(path: string, source: () => AsyncGenerator<Buffer>, o
     const t = time ?? eventTime(fields);
     return t === undefined ? { fields, source } : { fields, time: t, source };
   };
+  /**
+   * Every format the same way: input chunks through a splitter, each piece handled (events go into
+   * `batch`), a batch handed out when full and at the end of each chunk.
+   */
+  const drive = async function* <C, P>(chunks: AsyncIterable<C>, sp: { push(c: C): P[]; end(): P[] }, each: (p: P) => void): AsyncGenerator<CanonicalEvent[]> {
+    for await (const chunk of chunks) {
+      for (const p of sp.push(chunk)) { each(p); if (batch.length >= BATCH) yield take(); }
+      if (batch.length > 0) yield take();
+    }
+    for (const p of sp.end()) { each(p); if (batch.length >= BATCH) yield take(); }
+    if (batch.length > 0) yield take();
+  };
   try {
     if (detected.format === 'evtx') {
-      for await (const it of evtxItems(bytes)) {
+      yield* drive(bytes, new EvtxSplitter(), (it) => {
         if (it.kind === 'event') batch.push(emit(it.fields, { file: path, record: it.record }));
         else fail(it.record === undefined ? { file: path, message: it.message } : { file: path, record: it.record, message: it.message });
-        if (batch.length >= BATCH) yield take();
-      }
-      if (batch.length > 0) yield take();
+      });
       return;
     }
     if (detected.format === 'zip') {
@@ -280,12 +290,7 @@ async function* readStream(path: string, source: () => AsyncGenerator<Buffer>, o
           fail({ file: path, line, message: `malformed event XML: ${errText(e)}` });
         }
       };
-      for await (const chunk of text) {
-        for (const p of sp.push(chunk)) { onPiece(p); if (batch.length >= BATCH) yield take(); }
-        if (batch.length > 0) yield take();
-      }
-      for (const p of sp.end()) onPiece(p);
-      if (batch.length > 0) yield take();
+      yield* drive(text, sp, onPiece);
       return;
     }
     // JSON shapes (and CSV rows, turned into objects with the header row)
@@ -293,7 +298,6 @@ async function* readStream(path: string, source: () => AsyncGenerator<Buffer>, o
     const csv = detected.format === 'csv';
     let header: string[] | undefined;
     const sp = csv ? new CsvRowSplitter() : detected.jsonLayout === 'lines' ? new LineSplitter() : new JsonValueSplitter();
-    const bsp = new ByteLineSplitter();
     let recordNo = 0;
     const onPiece = (p: Piece): void => {
       if (p.kind === 'error') { recordNo++; fail({ file: path, line: p.line, record: recordNo, message: p.message }); return; }
@@ -325,20 +329,8 @@ async function* readStream(path: string, source: () => AsyncGenerator<Buffer>, o
         batch.push(emit(n.fields, src, n.time));
       }
     };
-    if (text) {
-      for await (const chunk of text) {
-        for (const p of sp.push(chunk)) { onPiece(p); if (batch.length >= BATCH) yield take(); }
-        if (batch.length > 0) yield take();
-      }
-      for (const p of sp.end()) onPiece(p);
-    } else {
-      for await (const chunk of bytes) {
-        for (const p of bsp.push(chunk)) { onPiece(p); if (batch.length >= BATCH) yield take(); }
-        if (batch.length > 0) yield take();
-      }
-      for (const p of bsp.end()) onPiece(p);
-    }
-    if (batch.length > 0) yield take();
+    if (text) yield* drive(text, sp, onPiece);
+    else yield* drive(bytes, new ByteLineSplitter(), onPiece);
   } catch (e) {
     // Events read before a failure are still delivered (--strict stops after them).
     if (batch.length > 0) yield take();
