@@ -321,15 +321,15 @@ function fromEcs(o: Obj): Record<string, FieldValue> {
   const get = (segs: readonly string[]): unknown => (dotted ? getSegs(o, segs, 0) : getNested(o, segs));
   const getPath = (path: string): unknown => get(path.split('.'));
   const ed = getPath('winlog.event_data');
-  if (isObj(ed)) for (const k in ed) set(fields, k, nullToEmpty(ed[k]));
-  if (dotted) {
-    for (const k in o) {
-      if (k.startsWith('winlog.event_data.')) set(fields, k.slice(18), nullToEmpty(o[k]));
-    }
-  }
+  let spaced: string[] | undefined;
+  const eventData = (k: string, v: unknown): void => {
+    set(fields, k, nullToEmpty(v));
+    if (k.indexOf(' ') >= 0) (spaced ??= []).push(k);
+  };
+  if (isObj(ed)) for (const k in ed) eventData(k, ed[k]);
+  if (dotted) for (const k in o) if (k.startsWith('winlog.event_data.')) eventData(k.slice(18), o[k]);
   // Defender's "New Value" → also NewValue / New_Value (after the real names, which win).
-  if (isObj(ed)) for (const k in ed) addSpacedAliases(fields, k);
-  if (dotted) for (const k in o) if (k.startsWith('winlog.event_data.')) addSpacedAliases(fields, k.slice(18));
+  if (spaced) for (const k of spaced) addSpacedAliases(fields, k);
   for (const [segs, name] of ECS_SYSTEM_SEGS) {
     if (name in fields) continue;
     let v = get(segs);
@@ -397,12 +397,14 @@ function fromSentinel(o: Obj): Record<string, FieldValue> {
     mapped.add(col);
     mapped.add(`${col} [UTC]`);
   }
+  let spaced: string[] | undefined;
   for (const k in o) {
     if (k === 'EventData' || mapped.has(k) || SENTINEL_ENVELOPE.has(k)) continue;
     const v = o[k];
     set(fields, k, isObj(v) || Array.isArray(v) ? safeStringify(v) : v);
+    if (k.indexOf(' ') >= 0) (spaced ??= []).push(k);
   }
-  for (const k in o) if (k.indexOf(' ') >= 0 && !SENTINEL_ENVELOPE.has(k) && !mapped.has(k)) addSpacedAliases(fields, k);
+  if (spaced) for (const k of spaced) addSpacedAliases(fields, k);
   return fields;
 }
 

@@ -60,6 +60,17 @@ describe('event-data names with spaces', () => {
     expect([nx['NewValue'], nx['New_Value']]).toEqual(['v2', 'v2']);
   });
 
+  it('ECS with dotted keys, a Sentinel row, and a real field winning in JSON', () => {
+    const dotted = normalizeJsonRecord({ 'winlog.channel': 'Acme/Operational', 'winlog.event_id': 5007, 'winlog.event_data.New Value': 'v3' }).fields;
+    expect([dotted['NewValue'], dotted['New_Value']]).toEqual(['v3', 'v3']);
+    const sentinel = normalizeJsonRecord({ TimeGenerated: '2024-05-01T10:00:00Z', EventID: 5007, Channel: 'Acme/Operational', 'Threat Name': 'T' }, 'sentinel').fields;
+    expect([sentinel['ThreatName'], sentinel['Threat_Name']]).toEqual(['T', 'T']);
+    const real = normalizeJsonRecord({ Hostname: 'h', EventID: 5007, 'New Value': 'spaced', NewValue: 'real' }).fields;
+    expect([real['NewValue'], real['New_Value']]).toEqual(['real', 'spaced']);
+    const realEcs = normalizeJsonRecord({ winlog: { event_id: 5007, event_data: { NewValue: 'real', 'New Value': 'spaced' } } }).fields;
+    expect([realEcs['NewValue'], realEcs['New_Value']]).toEqual(['real', 'spaced']);
+  });
+
   it('EVTX: the alias comes from the same substitution as the spaced name', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fieldnames-'));
     const file = join(dir, 'av.evtx');
