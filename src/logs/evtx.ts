@@ -290,9 +290,7 @@ class ChunkParser {
     if (this.pos < end && (this.b[this.pos]! & 0x0f) === 0x0c) {
       const { tpl, values } = this.readInstance(1);
       const plan = planFor(tpl);
-      if (plan && !values.some((v) => v !== null && typeof v === 'object') && !omittable(tpl).some((i) => values[i] === null)) {
-        return applyPlan(plan, values);
-      }
+      if (plan && planFits(plan, values)) return applyPlan(plan, values);
       const ev = findElement(instantiate(tpl, values, 0), 'Event');
       return ev ? eventFieldsFromTree(ev) : undefined;
     }
@@ -447,11 +445,8 @@ function instElement(t: TElem, values: readonly SubValue[], depth: number): XNod
 
 // ------------------------------------------------------------------ template plans
 
-const omittables = new WeakMap<TPart[], number[]>();
 /** Substitutions that are the whole, optional content of an element (null → element omitted). */
-function omittable(tpl: TPart[]): number[] {
-  let out = omittables.get(tpl);
-  if (out) return out;
+function optionalSoleSubs(tpl: readonly TPart[]): number[] {
   const found: number[] = [];
   const walk = (parts: readonly TPart[]): void => {
     for (const p of parts) {
@@ -462,8 +457,7 @@ function omittable(tpl: TPart[]): number[] {
     }
   };
   walk(tpl);
-  omittables.set(tpl, (out = found));
-  return out;
+  return found;
 }
 
 /** A field's value: literal text and substitution references (attr: omitted when all null). */
@@ -472,7 +466,18 @@ interface PlanEntry {
   /** The substitution index when the value is exactly one substitution (the usual case), else -1. */
   single: number;
 }
-type Plan = PlanEntry[];
+interface Plan {
+  readonly entries: PlanEntry[];
+  /** Optional sole-content substitutions: a null one omits its element, which entries cannot say. */
+  readonly omittable: readonly number[];
+}
+
+/** The plan gives what the element tree would: no array or BinXML values, no omitted element. */
+function planFits(plan: Plan, values: readonly SubValue[]): boolean {
+  for (const v of values) if (v !== null && typeof v === 'object') return false;
+  for (const i of plan.omittable) if (values[i] === null) return false;
+  return true;
+}
 
 const plans = new WeakMap<TPart[], Plan | null>();
 const TEXT_MARK = '\u0001';
@@ -520,7 +525,7 @@ function symElement(t: TElem): XNode | null {
 function planFor(tpl: TPart[]): Plan | null {
   const cached = plans.get(tpl);
   if (cached !== undefined) return cached;
-  let plan: Plan | null = null;
+  let plan: PlanEntry[] | null = null;
   const roots = symbolic(tpl);
   const ev = roots && findElement(roots, 'Event');
   if (ev) {
@@ -554,13 +559,14 @@ function planFor(tpl: TPart[]): Plan | null {
       plan.push({ name, kind: fieldKind(name), parts, attr, trim: TRIMMED_SYSTEM.has(name), single });
     }
   }
-  plans.set(tpl, plan);
-  return plan;
+  const out = plan && { entries: plan, omittable: optionalSoleSubs(tpl) };
+  plans.set(tpl, out);
+  return out;
 }
 
 function applyPlan(plan: Plan, values: readonly SubValue[]): Record<string, FieldValue> {
   const f = newFields();
-  for (const e of plan) {
+  for (const e of plan.entries) {
     if (e.constant !== undefined) { f[e.name] = e.constant; continue; }
     if (e.single >= 0) {
       const v = values[e.single];
