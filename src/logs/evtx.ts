@@ -46,12 +46,12 @@ export function crc32(buf: Uint8Array, start = 0, end = buf.length, seed = 0): n
   return ~c >>> 0;
 }
 
-/** A substitution's value: text, null (absent), or an embedded BinXML fragment. */
 /** Items of an array-typed substitution (type 0x80 | base): Windows repeats the element per item. */
 class ValueArray {
   constructor(readonly items: readonly string[]) {}
   toString(): string { return this.items.join('\n'); }
 }
+/** A substitution's value: text, null (absent), an embedded BinXML fragment, or an array's items. */
 type SubValue = string | null | XNode[] | ValueArray;
 /** Fixed item width of array base types (strings and SIDs are variable). */
 const ITEM_WIDTH: Readonly<Record<number, number>> = {
