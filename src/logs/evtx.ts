@@ -14,7 +14,7 @@
  */
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import type { FieldValue } from './event.js';
-import { fieldKind, newFields, typeByKind, type FieldKind } from './fields.js';
+import { assignLine, fieldKind, fieldsConstructor, newFields, typeByKind, type FieldKind } from './fields.js';
 import { eventFieldsFromTree, findElement, type XNode } from './xml.js';
 
 export const EVTX_FILE_MAGIC = 'ElfFile\0';
@@ -470,6 +470,8 @@ interface Plan {
   readonly entries: PlanEntry[];
   /** Optional sole-content substitutions: a null one omits its element, which entries cannot say. */
   readonly omittable: readonly number[];
+  /** `applyPlanGeneric` as a generated constructor (fast-properties fields; fields.ts), if possible. */
+  readonly ctor: PlanCtor | null;
 }
 
 /** The plan gives what the element tree would: no array or BinXML values, no omitted element. */
@@ -559,12 +561,64 @@ function planFor(tpl: TPart[]): Plan | null {
       plan.push({ name, kind: fieldKind(name), parts, attr, trim: TRIMMED_SYSTEM.has(name), single });
     }
   }
-  const out = plan && { entries: plan, omittable: optionalSoleSubs(tpl) };
+  const out = plan && { entries: plan, omittable: optionalSoleSubs(tpl), ctor: planConstructor(plan) };
   plans.set(tpl, out);
   return out;
 }
 
+type PlanCtor = new (values: readonly SubValue[], entries: readonly PlanEntry[]) => Record<string, FieldValue>;
+
+/**
+ * Constructors by entry signature. Templates live per chunk, so the same template comes back in
+ * every chunk: one constructor serves them all (constants are read from the entries passed in).
+ */
+const planCtors = new Map<string, PlanCtor | null>();
+
+/** The assignments of `applyPlanGeneric` for these entries, entry by entry, as a constructor. */
+function planConstructor(entries: readonly PlanEntry[]): PlanCtor | null {
+  const sig = JSON.stringify(entries.map((e) => [e.name, e.kind, e.single, e.attr, e.trim, e.constant !== undefined, e.single >= 0 || e.constant !== undefined ? 0 : e.parts.length]));
+  let c = planCtors.get(sig);
+  if (c === undefined) {
+    c = buildPlanConstructor(entries);
+    if (planCtors.size < 1024) planCtors.set(sig, c);
+  }
+  return c;
+}
+
+function buildPlanConstructor(entries: readonly PlanEntry[]): PlanCtor | null {
+  const lines = entries.map((e, i) => {
+    if (e.constant !== undefined) return assignLine(e.name, `E[${i}].constant`);
+    if (e.single >= 0) {
+      const v = `a[${e.single}]`;
+      const set = `if (typeof ${v} === 'string') ${assignLine(e.name, `T(${e.kind}, ${e.trim ? `${v}.trim()` : v})`)}`;
+      return e.attr ? set : `${set} else ${assignLine(e.name, `T(${e.kind}, '')`)}`;
+    }
+    return `{ const t = P(E[${i}], a); if (t !== undefined) ${assignLine(e.name, 't')} }`;
+  });
+  return fieldsConstructor<[readonly SubValue[], readonly PlanEntry[]]>(entries.map((e) => e.name), ['a', 'E'], lines.join('\n'), { T: typeByKind, P: partsValue });
+}
+
+/** The value of an entry made of several parts; undefined for an attribute with no value. */
+function partsValue(e: PlanEntry, values: readonly SubValue[]): FieldValue | undefined {
+  let text = '';
+  let any = false;
+  for (const p of e.parts) {
+    if (typeof p === 'string') text += p;
+    else {
+      const v = values[p];
+      if (typeof v === 'string') { text += v; any = true; }
+    }
+  }
+  if (e.attr && !any) return undefined;
+  return typeByKind(e.kind, e.trim ? text.trim() : text);
+}
+
 function applyPlan(plan: Plan, values: readonly SubValue[]): Record<string, FieldValue> {
+  return plan.ctor ? new plan.ctor(values, plan.entries) : applyPlanGeneric(plan, values);
+}
+
+/** The reference: entry by entry into a null-prototype object (also for `__proto__` names). */
+function applyPlanGeneric(plan: Plan, values: readonly SubValue[]): Record<string, FieldValue> {
   const f = newFields();
   for (const e of plan.entries) {
     if (e.constant !== undefined) { f[e.name] = e.constant; continue; }

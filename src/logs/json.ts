@@ -14,7 +14,7 @@
  * fields.ts. Nested values of unknown keys become their JSON text.
  */
 import type { FieldValue } from './event.js';
-import { addSpacedAliases, SYSTEM_ELEMENT_NAMES, eventTime, fieldKind, newFields, safeStringify, typeByKind, typeJsonValue, type FieldKind } from './fields.js';
+import { addSpacedAliases, assignLine, fieldsConstructor, SYSTEM_ELEMENT_NAMES, eventTime, fieldKind, newFields, safeStringify, typeByKind, typeJsonValue, type FieldKind } from './fields.js';
 import { eventFieldsFromTree, findElement, parseEventXml, parseXmlTree, readEventData, type XNode } from './xml.js';
 
 export type JsonShape = 'ecs' | 'nxlog' | 'evtx-dump' | 'splunk' | 'sentinel';
@@ -516,7 +516,6 @@ interface Layout {
 }
 type FlatCtor = new (o: Obj, kw: string) => Record<string, FieldValue>;
 
-const FIELDS_PROTO: object = Object.freeze(Object.create(null) as object);
 const LAYOUT_MAX = 256;
 const LAYOUT_KEYS_MAX = 200;
 const layouts = new Map<string, Layout | null>();
@@ -572,7 +571,7 @@ function buildCtor(l: Layout, kwPreset: boolean, tcPreset: boolean): FlatCtor {
   const keySet = new Set(l.keys);
   const assigned = new Set<string>();
   const lines: string[] = [];
-  const put = (name: string, expr: string): void => { assigned.add(name); lines.push(`this[${lit(name)}] = ${expr};`); };
+  const put = (name: string, expr: string): void => { assigned.add(name); lines.push(assignLine(name, expr)); };
   if (l.nx) {
     if (kwPreset) put('Keywords', 'kw');
     if (tcPreset) { put('TimeCreated', 'o["EventTime"]'); assigned.add('EventTime'); }
@@ -588,15 +587,10 @@ function buildCtor(l: Layout, kwPreset: boolean, tcPreset: boolean): FlatCtor {
     }
     put(to, `V(${p.kind}, ${lit(to)}, o[${lit(k)}])`);
   }
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- names are JSON string literals
-  const make = new Function('V', 'T', `"use strict"; return function Fields(o, kw) {\n${lines.join('\n')}\n};`) as
-    (v: typeof flatValueNx, t: typeof typeJsonValue) => FlatCtor;
-  const ctor = make(l.nx ? flatValueNx : flatValuePlain, typeJsonValue);
-  (ctor as unknown as { prototype: object }).prototype = FIELDS_PROTO;
-  return ctor;
+  // newLayout admits no `__proto__` key, so there is always a constructor.
+  return fieldsConstructor<[Obj, string]>(assigned, ['o', 'kw'], lines.join('\n'), { V: l.nx ? flatValueNx : flatValuePlain, T: typeJsonValue })!;
 }
 
-/** `fromFlatGeneric(o, true)` for a record of layout `l` (which must be `layoutOf(o)`). */
 function fromLayout(o: Obj, l: Layout): Record<string, FieldValue> {
   let kw = '';
   let tc = false;

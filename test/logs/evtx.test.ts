@@ -27,6 +27,14 @@ describe('EVTX reader', () => {
       expect(plain(e.fields)).toStrictEqual(plain(events[i]!));
       expect(e.source.record).toBe(i + 1);
     });
+    // Template records take the plan path: fields built by a generated constructor (fast
+    // properties) whose empty prototype exposes no Object.prototype name; same key order as the
+    // writer's fields.
+    for (const e of r.events) {
+      expect(Object.getPrototypeOf(e.fields)).not.toBeNull();
+      expect('toString' in e.fields || 'constructor' in e.fields).toBe(false);
+    }
+    expect(Object.keys(r.events[0]!.fields)).toEqual(Object.keys(events[0]!));
     // Fields after Initiated (the ones a 1-byte Boolean read would shift) are intact.
     const withFalse = r.events.find((e) => e.fields['Initiated'] === false)!;
     expect(typeof withFalse.fields['DestinationPort']).toBe('number');
@@ -92,5 +100,22 @@ describe('EVTX reader', () => {
     const r = await readAll(p, { format: 'evtx' });
     expect(r.events).toEqual([]);
     expect(r.errors.map((e) => e.message).join()).toMatch(/not an EVTX file/);
+  });
+});
+
+describe('EVTX field names that are not safe as generated assignments', () => {
+  it('an event-data field named __proto__ is an ordinary own field (key-by-key path)', async () => {
+    const f = JSON.parse(JSON.stringify(events[0]!).replace('"RuleName"', '"__proto__"')) as Record<string, unknown>;
+    expect(Object.prototype.hasOwnProperty.call(f, '__proto__')).toBe(true);
+    const p = join(dir, 'proto.evtx');
+    writeFileSync(p, writeEvtx([f as never, events[1]!]));
+    const r = await readAll(p);
+    expect(r.errors).toEqual([]);
+    const got = r.events[0]!.fields;
+    expect(Object.getPrototypeOf(got)).toBeNull();
+    expect(Object.prototype.hasOwnProperty.call(got, '__proto__')).toBe(true);
+    expect(got['__proto__']).toBe(events[0]!['RuleName']);
+    // The next record (another template) still takes the constructor path.
+    expect(Object.getPrototypeOf(r.events[1]!.fields)).not.toBeNull();
   });
 });
