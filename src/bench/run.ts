@@ -117,7 +117,7 @@ export function calibration(): number {
  * evaluator for all rounds, after one warm-up pass with another). The events are cold in the
  * CPU caches (hundreds of MB), unlike events matched right after a reader produced them.
  */
-export function benchMatch(rules: readonly Rule[], events: readonly CanonicalEvent[], rounds: number): BenchFigure {
+export function benchMatch(rules: readonly Rule[], events: readonly CanonicalEvent[], rounds: number, name = 'match: single-event rules, canonical events'): BenchFigure {
   const detections = rules.filter((r) => r.kind === 'detection');
   const rs = compileRules(detections);
   let matches = 0;
@@ -130,7 +130,7 @@ export function benchMatch(rules: readonly Rule[], events: readonly CanonicalEve
   const ms = performance.now() - t;
   const perSec = (events.length * rounds) / (ms / 1000);
   return figure(
-    'match: single-event rules, canonical events',
+    name,
     events.length * rounds,
     ms,
     `${detections.length} rules, ${matches} matches; calibration ${cal.toFixed(1)} M ops/s, ratio ${(perSec / 1e6 / cal).toFixed(4)}`,
@@ -157,6 +157,16 @@ export function matchWarm(rs: ReturnType<typeof compileRules>, events: readonly 
     ms += performance.now() - t;
   }
   return sink < 0 ? 0 : events.length / (ms / 1000);
+}
+
+/** The first `count` events of a file, as its reader gives them. */
+export async function firstEvents(file: string, count: number): Promise<CanonicalEvent[]> {
+  const out: CanonicalEvent[] = [];
+  for await (const b of readEventBatches(file)) {
+    for (const e of b) if (out.length < count) out.push(e);
+    if (out.length >= count) break;
+  }
+  return out;
 }
 
 /** Read NDJSON + normalise + match all rules, correlations included (end to end). */
