@@ -74,6 +74,34 @@ export interface Evaluator {
   push(event: CanonicalEvent): readonly DetectionMatch[];
   finish(): readonly CorrelationMatch[];
   readonly stats: EvalStats;
+  /**
+   * Parallel hunting (src/hunt/parallel.ts) splits `push` in two. A worker's evaluator (created
+   * with `correlate: false`) pushes events and reads `lastHits()`: the indices in
+   * `rs.detections` of the rules the last event matched, in match order. The main evaluator
+   * gets, in input order, each such event (with at least the fields `correlationFields` names)
+   * and its indices through `replay`, which counts, feeds the correlations and returns the
+   * matches exactly as `push` would have; `count` adds the events and skipped events.
+   */
+  lastHits(): readonly number[];
+  replay(event: CanonicalEvent, hits: ArrayLike<number>): readonly DetectionMatch[];
+  count(events: number, skipped: number): void;
+}
+
+export interface EvaluatorOptions {
+  /** False: detections only, nothing is fed to correlations (a parallel worker's evaluator). */
+  readonly correlate?: boolean;
+}
+
+/** Fields a match of detection `di` needs for the correlations it feeds (group-by and value fields). */
+export function correlationFields(rs: RuleSet, di: number): string[] {
+  const out = new Set<string>();
+  for (const [ci, input] of rs.detections[di]!.feeds) {
+    const c = rs.correlations[ci]!;
+    for (const f of c.groupFields[input]!) out.add(f);
+    const v = c.valueFields[input];
+    if (v !== undefined) out.add(v);
+  }
+  return [...out];
 }
 
 /** State of one (correlation, group, window). */
@@ -98,7 +126,9 @@ interface Win {
 const EMPTY: readonly DetectionMatch[] = Object.freeze([]);
 const SEP = '\u001f';
 
-export function createEvaluator(rs: RuleSet): Evaluator {
+export function createEvaluator(rs: RuleSet, opts: EvaluatorOptions = {}): Evaluator {
+  const correlate = opts.correlate !== false;
+  const hitIdx: number[] = []; // rules matched by the last pushed event (lastHits)
   const ctx = new EvalContext(rs.fieldSlots, rs.leafSlots, rs.plans, rs.viewCount, rs.loadViews);
   // Per correlation: window start → (group key → state).
   const state: Array<Map<number, Map<string, Win | number>>> = rs.correlations.map(() => new Map());
@@ -355,6 +385,7 @@ export function createEvaluator(rs: RuleSet): Evaluator {
 
   function push(event: CanonicalEvent): readonly DetectionMatch[] {
     stats.events++;
+    hitIdx.length = 0;
     const fields = event.fields;
     ctx.reset(fields);
     const eid = valueNumber(getEventId(fields));
@@ -428,8 +459,9 @@ export function createEvaluator(rs: RuleSet): Evaluator {
 
   function hitRule(d: CompiledDetection, di: number, event: CanonicalEvent): void {
     if (hitCounts[di]!++ === 0) firstHits.push(di);
+    hitIdx.push(di);
     (out ??= []).push({ kind: 'detection', rule: d.rule, ruleKey: d.key, event, emit: d.emit });
-    if (d.feeds.length) {
+    if (d.feeds.length && correlate) {
       const fields = event.fields;
       const get = (f: string): unknown => fieldScalar(fields, f);
       const one = [event];
@@ -540,5 +572,25 @@ export function createEvaluator(rs: RuleSet): Evaluator {
     return all;
   }
 
-  return { push, finish, stats };
+  function replay(event: CanonicalEvent, hits: ArrayLike<number>): readonly DetectionMatch[] {
+    if (finished) throw new Error('replay after finish');
+    out = undefined;
+    for (let i = 0; i < hits.length; i++) {
+      const di = hits[i]!;
+      const d = rs.detections[di];
+      if (d === undefined) throw new Error(`replay: no detection ${di}`);
+      hitRule(d, di, event);
+    }
+    const result = out ?? EMPTY;
+    out = undefined;
+    hitIdx.length = 0;
+    return result;
+  }
+
+  function count(events: number, skipped: number): void {
+    stats.events += events;
+    stats.skipped += skipped;
+  }
+
+  return { push, finish, stats, lastHits: () => hitIdx, replay, count };
 }

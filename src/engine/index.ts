@@ -73,8 +73,8 @@ export type {
   EngineProblemCode,
   RuleSet,
 } from './ruleset.js';
-export { createEvaluator } from './evaluator.js';
-export type { CorrelationMatch, DetectionMatch, EvalStats, Evaluator } from './evaluator.js';
+export { createEvaluator, correlationFields } from './evaluator.js';
+export type { CorrelationMatch, DetectionMatch, EvalStats, Evaluator, EvaluatorOptions } from './evaluator.js';
 export type { BeaconStats } from './stats.js';
 export { beaconStats, beaconFires, percentile, meanStdevp } from './stats.js';
 export { resolveLogsource, SYSMON_CATEGORIES, WINDOWS_SERVICES, WINDOWS_CHANNEL_CATEGORIES, SYSMON_CHANNEL } from './logsource.js';

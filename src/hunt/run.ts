@@ -3,10 +3,12 @@
  * (detections) or when the input ends (correlations, whose windows close then).
  */
 import type { Rule } from '../ir/types.js';
-import { compileRules, createEvaluator, type CorrelationMatch, type DetectionMatch, type EngineProblem } from '../engine/index.js';
+import { stat } from 'node:fs/promises';
+import { compileRules, createEvaluator, type CompileOptions, type CorrelationMatch, type DetectionMatch, type EngineProblem } from '../engine/index.js';
 import type { CanonicalEvent } from '../logs/event.js';
 import type { LogFormat } from '../logs/detect.js';
-import { newReadStats, readEventBatches, type ReadError } from '../logs/read.js';
+import { detectPlainFile, newReadStats, readEventBatches, type ReadError } from '../logs/read.js';
+import { PARALLEL_MIN_BYTES, ParallelHunt, parallelEligible, WorkerPool } from './parallel.js';
 
 export interface HuntOptions {
   readonly rules: readonly Rule[];
@@ -18,6 +20,13 @@ export interface HuntOptions {
   readonly onReadError?: (e: ReadError) => void;
   /** Called about every 50,000 events. */
   readonly onProgress?: (events: number) => void;
+  /**
+   * Worker threads for large UTF-8 JSON-lines files (parallel.ts); 0 or 1: none. Alerts,
+   * their order and the summary are the same either way.
+   */
+  readonly threads?: number;
+  /** Smallest file read in parallel (default PARALLEL_MIN_BYTES). */
+  readonly parallelMinBytes?: number;
 }
 
 export interface HuntSummary {
@@ -31,7 +40,8 @@ export interface HuntSummary {
 
 export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
   const started = performance.now();
-  const rs = compileRules(opts.rules);
+  const compile: CompileOptions = {};
+  const rs = compileRules(opts.rules, compile);
   const ev = createEvaluator(rs);
   const stats = newReadStats();
   const counts = new Map<string, { title: string; count: number }>();
@@ -40,29 +50,57 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
     if (c) c.count++;
     else counts.set(key, { title, count: 1 });
   };
+  const detection = (m: DetectionMatch): void => {
+    bump(m.ruleKey, m.rule.title);
+    opts.onDetection(m);
+  };
+  const threads = opts.threads ?? 0;
+  const minBytes = opts.parallelMinBytes ?? PARALLEL_MIN_BYTES;
+  let pool: WorkerPool | undefined;
+  let par: ParallelHunt | undefined;
   let n = 0;
-  for (const file of opts.files) {
-    const batches: AsyncIterable<CanonicalEvent[]> = readEventBatches(file, {
-      ...(opts.format ? { format: opts.format } : {}),
-      ...(opts.strict ? { strict: true } : {}),
-      stats,
-      ...(opts.onReadError ? { onError: opts.onReadError } : {}),
-    });
-    for await (const batch of batches) {
-      for (const e of batch) {
-        if (++n % 50_000 === 0) opts.onProgress?.(n);
-        for (const m of ev.push(e)) {
-          if (!m.emit) continue;
-          bump(m.ruleKey, m.rule.title);
-          opts.onDetection(m);
+  let parallelEvents = 0;
+  try {
+    for (const file of opts.files) {
+      const d = threads > 1 ? await detectPlainFile(file, opts.format) : undefined;
+      if (parallelEligible(d) && (await sizeOf(file)) >= minBytes) {
+        pool ??= new WorkerPool(opts.rules, compile, threads);
+        par ??= new ParallelHunt(pool, ev, rs);
+        await par.file(file, d, {
+          stats,
+          ...(opts.strict ? { strict: true } : {}),
+          ...(opts.onReadError ? { onError: opts.onReadError } : {}),
+          onDetection: detection,
+          onEvents: (total) => {
+            const before = n;
+            n += total - parallelEvents;
+            parallelEvents = total;
+            if (Math.floor(n / 50_000) > Math.floor(before / 50_000)) opts.onProgress?.(n);
+          },
+        });
+        continue;
+      }
+      const batches: AsyncIterable<CanonicalEvent[]> = readEventBatches(file, {
+        ...(opts.format ? { format: opts.format } : {}),
+        ...(opts.strict ? { strict: true } : {}),
+        stats,
+        ...(opts.onReadError ? { onError: opts.onReadError } : {}),
+      });
+      for await (const batch of batches) {
+        for (const e of batch) {
+          if (++n % 50_000 === 0) opts.onProgress?.(n);
+          for (const m of ev.push(e)) if (m.emit) detection(m);
         }
       }
     }
-  }
-  for (const m of ev.finish()) {
-    if (!m.emit) continue;
-    bump(m.ruleKey, m.rule.title);
-    opts.onCorrelation(m);
+    let closing = ev.finish().filter((m) => m.emit);
+    if (par) closing = await par.materialise(closing);
+    for (const m of closing) {
+      bump(m.ruleKey, m.rule.title);
+      opts.onCorrelation(m);
+    }
+  } finally {
+    await pool?.close();
   }
   return {
     events: ev.stats.events,
@@ -72,6 +110,14 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
     problems: rs.problems,
     elapsedMs: performance.now() - started,
   };
+}
+
+async function sizeOf(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return 0;
+  }
 }
 
 /** The JSON shape of one alert (`dac hunt --format jsonl`). */

@@ -213,6 +213,89 @@ async function startsWithZipMagic(path: string): Promise<boolean> {
   }
 }
 
+/** A canonical event from a reader's fields: category aliases added, time from the fields unless given. */
+export function toCanonical(fields: Record<string, FieldValue>, source: EventSource, time?: number): CanonicalEvent {
+  addCategoryAliases(fields);
+  const t = time ?? eventTime(fields);
+  return t === undefined ? { fields, source } : { fields, time: t, source };
+}
+
+/**
+ * JSON text pieces (lines, values, or CSV rows turned into objects with the header row) →
+ * canonical events and errors. `records` counts the records seen (errors carry that number).
+ * Used by `readEventBatches` and by parallel hunting's workers, which read lines chunk by chunk.
+ */
+export class JsonPieces {
+  records = 0;
+  private header: string[] | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly shape: JsonShape | undefined,
+    private readonly mode: 'lines' | 'values' | 'csv',
+    private readonly onEvent: (e: CanonicalEvent) => void,
+    private readonly fail: (e: ReadError) => void,
+  ) {}
+
+  piece(p: Piece): void {
+    const path = this.path;
+    if (p.kind === 'error') { this.records++; this.fail({ file: path, line: p.line, record: this.records, message: p.message }); return; }
+    let value: unknown;
+    try {
+      value = JSON.parse(p.text);
+      if (this.mode === 'csv') {
+        const row = value as string[];
+        if (!this.header) { this.header = row; return; }
+        const o: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+        this.header.forEach((h, k) => { if (k < row.length) o[h] = row[k]; });
+        value = o;
+      }
+    } catch (e) {
+      this.records++;
+      this.fail({ file: path, line: p.line, record: this.records, message: `invalid JSON: ${errText(e)}` });
+      return;
+    }
+    for (const rec of expandJsonValue(value)) {
+      this.records++;
+      let n;
+      try {
+        n = normalizeJsonRecord(rec, this.shape);
+      } catch (e) {
+        this.fail({ file: path, line: p.line, record: this.records, message: errText(e) });
+        continue;
+      }
+      const src: EventSource = this.mode === 'values' ? { file: path, line: p.line, record: this.records } : { file: path, line: p.line };
+      this.onEvent(toCanonical(n.fields, src, n.time));
+    }
+  }
+}
+
+/**
+ * The format of a regular file from its first 64 KiB, when the file can be read in line chunks
+ * by parallel hunting: not stdin, not zip, not gzip (those stream through `readEventBatches`).
+ */
+export async function detectPlainFile(path: string, format?: LogFormat): Promise<DetectedFormat | undefined> {
+  if (path === '-') return undefined;
+  let fh;
+  try {
+    fh = await open(path, 'r');
+    const b = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await fh.read(b, 0, SNIFF_BYTES, 0);
+    const head = b.subarray(0, bytesRead);
+    if (isZipMagic(head) || (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) return undefined;
+    return detectFormatFromBytes(head, format);
+  } catch {
+    return undefined; // unreadable: the ordinary reader reports it
+  } finally {
+    await fh?.close();
+  }
+}
+
+/** A file's bytes as read (no decompression), with progress. */
+export function fileBytes(path: string, onProgress?: (p: ReadProgress) => void): AsyncGenerator<Buffer> {
+  return rawBytes(path, onProgress);
+}
+
 /**
  * Events per batch. Small on purpose: a batch's events outlive a young-generation GC when it holds
  * thousands (EVTX read 25 % slower at 1,024 than at 128); at 128 the promise per batch is noise.
@@ -243,11 +326,9 @@ async function* readStream(path: string, source: () => AsyncGenerator<Buffer>, o
   if (stats) stats.formats[path] = detected;
   let batch: CanonicalEvent[] = [];
   const take = (): CanonicalEvent[] => { const b = batch; batch = []; return b; };
-  const emit = (fields: Record<string, FieldValue>, source: EventSource, time?: number): CanonicalEvent => {
+  const emit = (fields: Record<string, FieldValue>, source: EventSource): CanonicalEvent => {
     if (stats) stats.events++;
-    addCategoryAliases(fields);
-    const t = time ?? eventTime(fields);
-    return t === undefined ? { fields, source } : { fields, time: t, source };
+    return toCanonical(fields, source);
   };
   /**
    * Every format the same way: input chunks through a splitter, each piece handled (events go into
@@ -295,40 +376,10 @@ async function* readStream(path: string, source: () => AsyncGenerator<Buffer>, o
     }
     // JSON shapes (and CSV rows, turned into objects with the header row)
     const shape: JsonShape | undefined = detected.shape === 'json-auto' ? undefined : detected.shape;
-    const csv = detected.format === 'csv';
-    let header: string[] | undefined;
-    const sp = csv ? new CsvRowSplitter() : detected.jsonLayout === 'lines' ? new LineSplitter() : new JsonValueSplitter();
-    let recordNo = 0;
-    const onPiece = (p: Piece): void => {
-      if (p.kind === 'error') { recordNo++; fail({ file: path, line: p.line, record: recordNo, message: p.message }); return; }
-      let value: unknown;
-      try {
-        value = JSON.parse(p.text);
-        if (csv) {
-          const row = value as string[];
-          if (!header) { header = row; return; }
-          const o: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-          header.forEach((h, k) => { if (k < row.length) o[h] = row[k]; });
-          value = o;
-        }
-      } catch (e) {
-        recordNo++;
-        fail({ file: path, line: p.line, record: recordNo, message: `invalid JSON: ${errText(e)}` });
-        return;
-      }
-      for (const rec of expandJsonValue(value)) {
-        recordNo++;
-        let n;
-        try {
-          n = normalizeJsonRecord(rec, shape);
-        } catch (e) {
-          fail({ file: path, line: p.line, record: recordNo, message: errText(e) });
-          continue;
-        }
-        const src: EventSource = detected.jsonLayout === 'lines' || csv ? { file: path, line: p.line } : { file: path, line: p.line, record: recordNo };
-        batch.push(emit(n.fields, src, n.time));
-      }
-    };
+    const mode = detected.format === 'csv' ? 'csv' : detected.jsonLayout === 'lines' ? 'lines' : 'values';
+    const sp = mode === 'csv' ? new CsvRowSplitter() : mode === 'lines' ? new LineSplitter() : new JsonValueSplitter();
+    const pieces = new JsonPieces(path, shape, mode, (e) => { if (stats) stats.events++; batch.push(e); }, fail);
+    const onPiece = (p: Piece): void => pieces.piece(p);
     if (text) yield* drive(text, sp, onPiece);
     else yield* drive(bytes, new ByteLineSplitter(), onPiece);
   } catch (e) {

@@ -189,13 +189,20 @@ export class LineSplitter {
  * whole stream and slicing strings).
  */
 export class ByteLineSplitter {
-  constructor(private readonly max = MAX_RECORD_CHARS) {}
+  /**
+   * `line`: the number of the first line (a chunk of a file read in parallel starts later);
+   * `atFileStart`: a UTF-8 byte order mark at the start is skipped (only a file's own start).
+   */
+  constructor(private readonly max = MAX_RECORD_CHARS, line = 1, atFileStart = true) {
+    this.line = line;
+    this.first = atFileStart;
+  }
   /** Bytes of the unfinished line, kept as a list so a long line is copied once. */
   private parts: Buffer[] = [];
   private partsLen = 0;
-  private line = 1;
+  private line: number;
   private skipping = false;
-  private first = true;
+  private first: boolean;
 
   push(chunk: Buffer): Piece[] {
     const out: Piece[] = [];
@@ -244,6 +251,11 @@ export class ByteLineSplitter {
     this.parts = [];
     this.partsLen = 0;
     return out;
+  }
+
+  /** The number of the line being read (1 + the newlines seen so far, from the first line). */
+  get lineNumber(): number {
+    return this.line;
   }
 
   private emit(b: Buffer, a: number, e: number, out: Piece[]): void {

@@ -1,0 +1,60 @@
+/**
+ * Messages between parallel hunting's main thread (parallel.ts) and its workers (worker.ts).
+ * Results are columns of numbers and one flat list of values, not an object per event: the
+ * structured clone of a million small objects cost more than the matching it saved.
+ */
+import type { CompileOptions } from '../engine/index.js';
+import type { Rule } from '../ir/types.js';
+import type { FieldValue } from '../logs/event.js';
+import type { JsonShape } from '../logs/json.js';
+
+export interface WorkerInit {
+  readonly rules: readonly Rule[];
+  readonly compile: CompileOptions;
+}
+
+/** Whole JSON lines of one file; line numbers are counted from the chunk's start (line 1). */
+export interface ChunkTask {
+  readonly seq: number;
+  readonly file: string;
+  readonly shape: JsonShape | undefined;
+  readonly atFileStart: boolean;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Per chunk: counts, errors, and the events that matched at least one rule, as columns. Event i
+ * matched the rules `hits[hitEnd[i-1] .. hitEnd[i])` (indices in `rs.detections`, in match
+ * order); it is on chunk line `line[i]`, at time `time[i]` (NaN: none). When one of its rules is
+ * an alert (`whole[i] >= 0`), `wholeFields[whole[i]]` holds every field; otherwise its values
+ * for `fieldsFor` its rules (in that order; `undefined` when absent) are next in `values`.
+ */
+export interface ChunkResult {
+  readonly seq: number;
+  events: number;
+  skipped: number;
+  /** Records seen (error record numbers count from the chunk's start). */
+  records: number;
+  /** Newlines in the chunk: the next chunk's first line is this many lines later. */
+  lines: number;
+  /** `after`: matched events before the error; `events`, `skipped`: events read before it. */
+  readonly errors: Array<{ line?: number; record?: number; message: string; after: number; events: number; skipped: number }>;
+  count: number;
+  line: Int32Array;
+  time: Float64Array;
+  hitEnd: Int32Array;
+  hits: Int32Array;
+  whole: Int32Array;
+  readonly wholeFields: Array<Record<string, FieldValue>>;
+  readonly values: Array<FieldValue | undefined>;
+  /** A worker bug (never content): the message and stack. */
+  failure?: string;
+}
+
+/** The correlation fields an event matched by `hits` carries (both sides compute the same list). */
+export function fieldsFor(need: readonly (readonly string[])[], hits: ArrayLike<number>): readonly string[] {
+  if (hits.length === 1) return need[hits[0]!]!;
+  const out = new Set<string>();
+  for (let i = 0; i < hits.length; i++) for (const f of need[hits[i]!]!) out.add(f);
+  return [...out];
+}
