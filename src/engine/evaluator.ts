@@ -8,7 +8,7 @@
  * the kept sample of events, at most `maxEventsPerMatch` each, and for value percentiles,
  * temporal_ordered and beacon `intervals` one number per event).
  */
-import type { CanonicalEvent } from '../logs/event.js';
+import type { CanonicalEvent, FieldValue } from '../logs/event.js';
 import { EvalContext } from './context.js';
 import { fold } from './fold.js';
 import { isMappedChannel } from './logsource.js';
@@ -90,6 +90,11 @@ export interface Evaluator {
 export interface EvaluatorOptions {
   /** False: detections only, nothing is fed to correlations (a parallel worker's evaluator). */
   readonly correlate?: boolean;
+  /**
+   * False: `push` and `replay` return only matches with `emit` (alerts), not those of rules that
+   * only feed correlations (callers that print alerts skip those anyway; a worker reads `lastHits`).
+   */
+  readonly silentMatches?: boolean;
 }
 
 /** Fields a match of detection `di` needs for the correlations it feeds (group-by and value fields). */
@@ -128,6 +133,7 @@ const SEP = '\u001f';
 
 export function createEvaluator(rs: RuleSet, opts: EvaluatorOptions = {}): Evaluator {
   const correlate = opts.correlate !== false;
+  const keepSilent = opts.silentMatches !== false;
   const hitIdx: number[] = []; // rules matched by the last pushed event (lastHits)
   const ctx = new EvalContext(rs.fieldSlots, rs.leafSlots, rs.plans, rs.viewCount, rs.loadViews);
   // Per correlation: window start → (group key → state).
@@ -185,7 +191,9 @@ export function createEvaluator(rs: RuleSet, opts: EvaluatorOptions = {}): Evalu
   const caps = rs.correlations.map((c) => (c.rule.type === 'beacon' ? rs.maxEventsPerBeacon : cap));
   // One key per event and field list, shared by correlations that group alike (same string).
   let keyEvent: unknown = undefined;
-  const keyMemo = new Map<string, string | null>();
+  // Keys computed for `keyEvent`, by group signature (an event feeds few signatures: arrays, not a Map to clear per event).
+  const memoSigs: string[] = [];
+  const memoKeys: Array<string | null> = [];
   const keyParts: string[] = [];
 
   function newWin(c: CompiledCorrelation, input: number, start: number, get: (f: string) => unknown): Win {
@@ -212,9 +220,14 @@ export function createEvaluator(rs: RuleSet, opts: EvaluatorOptions = {}): Evalu
     const sig = c.groupSignatures[input]!;
     if (memoFor === undefined || memoFor !== keyEvent) {
       keyEvent = memoFor;
-      keyMemo.clear();
+      memoSigs.length = 0;
+      memoKeys.length = 0;
     }
-    let key = memoFor === undefined ? undefined : keyMemo.get(sig);
+    let key: string | null | undefined;
+    if (memoFor !== undefined) {
+      const at = memoSigs.indexOf(sig);
+      if (at >= 0) key = memoKeys[at];
+    }
     if (key === undefined) {
       keyParts.length = 0;
       for (let g = 0; g < fields.length; g++) {
@@ -227,7 +240,7 @@ export function createEvaluator(rs: RuleSet, opts: EvaluatorOptions = {}): Evalu
       }
       // join() yields one flat string (`+=` would keep a tree of partial strings per key).
       if (key === undefined) key = keyParts.join('');
-      if (memoFor !== undefined) keyMemo.set(sig, key);
+      if (memoFor !== undefined) { memoSigs.push(sig); memoKeys.push(key); }
     }
     return key;
   }
@@ -460,15 +473,19 @@ export function createEvaluator(rs: RuleSet, opts: EvaluatorOptions = {}): Evalu
   function hitRule(d: CompiledDetection, di: number, event: CanonicalEvent): void {
     if (hitCounts[di]!++ === 0) firstHits.push(di);
     hitIdx.push(di);
-    (out ??= []).push({ kind: 'detection', rule: d.rule, ruleKey: d.key, event, emit: d.emit });
+    if (d.emit || keepSilent) (out ??= []).push({ kind: 'detection', rule: d.rule, ruleKey: d.key, event, emit: d.emit });
     if (d.feeds.length && correlate) {
-      const fields = event.fields;
-      const get = (f: string): unknown => fieldScalar(fields, f);
-      const one = [event];
-      for (const [ci, input] of directFeeds[di]!) feed(ci, input, event.time, get, one, 1, event);
-      for (const g of onceGroups[di]!) feedOnceGroup(g, event.time, get, one, event);
+      feedFields = event.fields;
+      one.push(event);
+      for (const [ci, input] of directFeeds[di]!) feed(ci, input, event.time, getFed, one, 1, event);
+      for (const g of onceGroups[di]!) feedOnceGroup(g, event.time, getFed, one, event);
+      one.pop();
     }
   }
+  // The event being fed (hitRule is not re-entrant): one reader and one array, not one per match.
+  let feedFields: Readonly<Record<string, FieldValue>> = {};
+  const getFed = (f: string): unknown => fieldScalar(feedFields, f);
+  const one: CanonicalEvent[] = [];
 
   function close(ci: number): CorrelationMatch[] {
     const c = rs.correlations[ci]!;

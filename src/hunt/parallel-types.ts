@@ -13,13 +13,16 @@ export interface WorkerInit {
   readonly compile: CompileOptions;
 }
 
-/** Whole JSON lines of one file; line numbers are counted from the chunk's start (line 1). */
+/**
+ * Bytes [start, end) of a file: whole JSON lines (`start` is 0 or just after a newline). The
+ * worker reads them itself; line numbers are counted from the chunk's start (line 1).
+ */
 export interface ChunkTask {
   readonly seq: number;
   readonly file: string;
   readonly shape: JsonShape | undefined;
-  readonly atFileStart: boolean;
-  readonly bytes: Uint8Array;
+  readonly start: number;
+  readonly end: number;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface ChunkTask {
  * matched the rules `hits[hitEnd[i-1] .. hitEnd[i])` (indices in `rs.detections`, in match
  * order); it is on chunk line `line[i]`, at time `time[i]` (NaN: none). When one of its rules is
  * an alert (`whole[i] >= 0`), `wholeFields[whole[i]]` holds every field; otherwise its values
- * for `fieldsFor` its rules (in that order; `undefined` when absent) are next in `values`.
+ * for `fieldsFor` its rules (in that order; `undefined` when absent) are next in `str`/`other`.
  */
 export interface ChunkResult {
   readonly seq: number;
@@ -46,7 +49,15 @@ export interface ChunkResult {
   hits: Int32Array;
   whole: Int32Array;
   readonly wholeFields: Array<Record<string, FieldValue>>;
-  readonly values: Array<FieldValue | undefined>;
+  /**
+   * The correlation values, one per field: a string as its index in `strings` (`str[k] >= 0`;
+   * a chunk repeats a few computers and images, sent once each), anything else in `other[k]`.
+   */
+  str: Int32Array;
+  readonly other: Array<Exclude<FieldValue, string> | undefined>;
+  readonly strings: string[];
+  /** The chunk could not be read (I/O): what was read before is in the result. */
+  ioError?: string;
   /** A worker bug (never content): the message and stack. */
   failure?: string;
 }

@@ -27,6 +27,8 @@ export interface HuntOptions {
   readonly threads?: number;
   /** Smallest file read in parallel (default PARALLEL_MIN_BYTES). */
   readonly parallelMinBytes?: number;
+  /** Bytes per parallel chunk (default CHUNK_BYTES; tests use small ones). */
+  readonly parallelChunkBytes?: number;
 }
 
 export interface HuntSummary {
@@ -36,13 +38,16 @@ export interface HuntSummary {
   readonly matchesByRule: ReadonlyMap<string, { title: string; count: number }>;
   readonly problems: readonly EngineProblem[];
   readonly elapsedMs: number;
+  /** Files read by worker threads (`threads`), and how many threads there were. */
+  readonly parallel: { readonly files: number; readonly threads: number };
 }
 
 export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
   const started = performance.now();
   const compile: CompileOptions = {};
   const rs = compileRules(opts.rules, compile);
-  const ev = createEvaluator(rs);
+  // Matches of rules that only feed correlations are never printed: not even built.
+  const ev = createEvaluator(rs, { silentMatches: false });
   const stats = newReadStats();
   const counts = new Map<string, { title: string; count: number }>();
   const bump = (key: string, title: string): void => {
@@ -60,12 +65,14 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
   let par: ParallelHunt | undefined;
   let n = 0;
   let parallelEvents = 0;
+  let parallelFiles = 0;
   try {
     for (const file of opts.files) {
-      const d = threads > 1 ? await detectPlainFile(file, opts.format) : undefined;
+      const d = threads > 0 ? await detectPlainFile(file, opts.format) : undefined;
       if (parallelEligible(d) && (await sizeOf(file)) >= minBytes) {
         pool ??= new WorkerPool(opts.rules, compile, threads);
-        par ??= new ParallelHunt(pool, ev, rs);
+        par ??= new ParallelHunt(pool, ev, rs, opts.parallelChunkBytes);
+        parallelFiles++;
         await par.file(file, d, {
           stats,
           ...(opts.strict ? { strict: true } : {}),
@@ -109,6 +116,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
     matchesByRule: counts,
     problems: rs.problems,
     elapsedMs: performance.now() - started,
+    parallel: { files: parallelFiles, threads: pool ? threads : 0 },
   };
 }
 

@@ -1,9 +1,10 @@
 /**
- * A parallel hunting worker (parallel.ts): JSON-lines chunks → canonical events → the
+ * A parallel hunting worker (parallel.ts): JSON-lines chunks (read here) → canonical events → the
  * single-event rules. It answers each chunk with counts, errors, and the events that matched a
  * rule, as columns (parallel-types.ts): whole when a match is an alert, else only the values of
  * the fields the fed correlations use. It never correlates: the main thread does, in input order.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileRules, correlationFields, createEvaluator } from '../engine/index.js';
 import type { CanonicalEvent, FieldValue } from '../logs/event.js';
@@ -13,10 +14,23 @@ import { fieldsFor, type ChunkResult, type ChunkTask, type WorkerInit } from './
 
 const init = workerData as WorkerInit;
 const rs = compileRules(init.rules, init.compile);
-const ev = createEvaluator(rs, { correlate: false });
+const ev = createEvaluator(rs, { correlate: false, silentMatches: false });
 const need = rs.detections.map((d, di) => (d.feeds.length ? correlationFields(rs, di) : []));
 const emits = rs.detections.map((d) => d.emit);
 const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** Read size (as the sequential reader's); the splitter copies what it keeps. */
+const buf = Buffer.allocUnsafe(1 << 18);
+let open: { file: string; fd: number } | undefined;
+
+function fdOf(file: string): number {
+  if (open?.file !== file) {
+    if (open) closeSync(open.fd);
+    open = undefined;
+    open = { file, fd: openSync(file, 'r') };
+  }
+  return open.fd;
+}
 
 function run(task: ChunkTask): ChunkResult {
   const line: number[] = [];
@@ -25,17 +39,20 @@ function run(task: ChunkTask): ChunkResult {
   const hits: number[] = [];
   const whole: number[] = [];
   const wholeFields: Array<Record<string, FieldValue>> = [];
-  const values: Array<FieldValue | undefined> = [];
+  const str: number[] = [];
+  const other: Array<Exclude<FieldValue, string> | undefined> = [];
+  const strings: string[] = [];
+  const stringIds = new Map<string, number>();
   const errors: ChunkResult['errors'] = [];
   let events = 0;
   let skipped = 0;
   const onEvent = (e: CanonicalEvent): void => {
     events++;
     const skippedBefore = ev.stats.skipped;
-    const matched = ev.push(e).length > 0;
+    ev.push(e);
     if (ev.stats.skipped !== skippedBefore) skipped++;
-    if (!matched) return;
     const last = ev.lastHits();
+    if (last.length === 0) return;
     let alert = false;
     for (const di of last) {
       hits.push(di);
@@ -49,22 +66,44 @@ function run(task: ChunkTask): ChunkResult {
       wholeFields.push(e.fields);
     } else {
       whole.push(-1);
-      for (const f of fieldsFor(need, last)) values.push(own(e.fields, f) ? e.fields[f] : undefined);
+      for (const f of fieldsFor(need, last)) {
+        const v = own(e.fields, f) ? e.fields[f] : undefined;
+        if (typeof v === 'string') {
+          let id = stringIds.get(v);
+          if (id === undefined) { id = strings.length; strings.push(v); stringIds.set(v, id); }
+          str.push(id);
+          other.push(undefined);
+        } else {
+          str.push(-1);
+          other.push(v);
+        }
+      }
     }
   };
   const onError = (err: ReadError): void => {
     errors.push({ ...(err.line !== undefined ? { line: err.line } : {}), ...(err.record !== undefined ? { record: err.record } : {}), message: err.message, after: line.length, events, skipped });
   };
   const pieces = new JsonPieces(task.file, task.shape, 'lines', onEvent, onError);
-  const sp = new ByteLineSplitter(undefined, 1, task.atFileStart);
-  const buf = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
-  for (const p of sp.push(buf)) pieces.piece(p);
+  const sp = new ByteLineSplitter(undefined, 1, task.start === 0);
+  let ioError: string | undefined;
+  try {
+    const fd = fdOf(task.file);
+    for (let pos = task.start; pos < task.end;) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, task.end - pos), pos);
+      if (n === 0) break; // the file shrank
+      pos += n;
+      for (const p of sp.push(n === buf.length ? buf : buf.subarray(0, n))) pieces.piece(p);
+    }
+  } catch (e) {
+    ioError = e instanceof Error ? e.message : String(e);
+  }
   const lines = sp.lineNumber - 1;
-  for (const p of sp.end()) pieces.piece(p);
+  if (!ioError) for (const p of sp.end()) pieces.piece(p);
   return {
+    ...(ioError ? { ioError } : {}),
     seq: task.seq, events, skipped, records: pieces.records, lines, errors, count: line.length,
     line: Int32Array.from(line), time: Float64Array.from(time), hitEnd: Int32Array.from(hitEnd), hits: Int32Array.from(hits),
-    whole: Int32Array.from(whole), wholeFields, values,
+    whole: Int32Array.from(whole), wholeFields, str: Int32Array.from(str), other, strings,
   };
 }
 
@@ -77,9 +116,9 @@ parentPort!.on('message', (task: ChunkTask) => {
     const none = new Int32Array(0);
     res = {
       seq: task.seq, events: 0, skipped: 0, records: 0, lines: 0, errors: [], count: 0, line: none, time: new Float64Array(0),
-      hitEnd: none, hits: none, whole: none, wholeFields: [], values: [], failure: e instanceof Error ? e.stack ?? e.message : String(e),
+      hitEnd: none, hits: none, whole: none, wholeFields: [], str: none, other: [], strings: [], failure: e instanceof Error ? e.stack ?? e.message : String(e),
     };
   }
-  const transfer = res.failure ? [] : [res.line.buffer, res.time.buffer, res.hitEnd.buffer, res.hits.buffer, res.whole.buffer];
+  const transfer = res.failure ? [] : [res.line.buffer, res.time.buffer, res.hitEnd.buffer, res.hits.buffer, res.whole.buffer, res.str.buffer];
   parentPort!.postMessage(res, transfer as ArrayBuffer[]);
 });

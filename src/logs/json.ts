@@ -137,9 +137,10 @@ export function expandJsonValue(v: unknown): unknown[] {
 export function normalizeJsonRecord(rec: unknown, shape?: JsonShape): NormalizedRecord {
   const o = unwrap(rec);
   if (!isObj(o)) throw new Error(`record is ${Array.isArray(o) ? 'an array' : typeof o}, not an object`);
-  if (!depthOk(o, MAX_JSON_DEPTH)) throw new Error(`record nested deeper than ${MAX_JSON_DEPTH} levels`);
   // A plain object (straight from JSON.parse) has a layout, which knows its shape when keys decide it.
   const l = (shape === undefined || shape === 'nxlog') && Object.getPrototypeOf(o) === Object.prototype ? layoutOf(o) : null;
+  // layoutOf saw every value: a flat record needs no depth walk.
+  if ((l === null || layoutNested) && !depthOk(o, MAX_JSON_DEPTH)) throw new Error(`record nested deeper than ${MAX_JSON_DEPTH} levels`);
   const s = shape ?? l?.shape ?? detectJsonShape(o);
   let fields: Record<string, FieldValue>;
   switch (s) {
@@ -530,19 +531,33 @@ function flatValue(nx: boolean, kind: FieldKind, to: string, v: unknown): FieldV
 const flatValueNx = (kind: FieldKind, to: string, v: unknown): FieldValue => flatValue(true, kind, to, v);
 const flatValuePlain = (kind: FieldKind, to: string, v: unknown): FieldValue => flatValue(false, kind, to, v);
 
+/** Set by `layoutOf`: some value of the record is an object or an array. */
+let layoutNested = false;
+
 function layoutOf(o: Obj): Layout | null {
   const last = lastLayout;
+  layoutNested = false;
   if (last) {
     const ks = last.keys;
     let i = 0;
     let same = true;
+    let nested = false;
     for (const k in o) {
       if (i >= ks.length || ks[i] !== k) { same = false; break; }
+      const v = o[k];
+      if (typeof v === 'object' && v !== null) nested = true;
       i++;
     }
-    if (same && i === ks.length) return last;
+    if (same && i === ks.length) {
+      layoutNested = nested;
+      return last;
+    }
   }
   const keys = Object.keys(o);
+  for (const k of keys) {
+    const v = o[k];
+    if (typeof v === 'object' && v !== null) layoutNested = true;
+  }
   const sig = keys.join('\u0000');
   let l = layouts.get(sig);
   if (l === undefined) {
