@@ -15,6 +15,7 @@ import { EvtxStreamWriter } from '../logs/evtx-write.js';
 import { readEventBatches, newReadStats } from '../logs/read.js';
 import { toEventXml, toNxlog } from '../logs/write.js';
 import { beaconScenario, sysmon3Corpus } from '../synth/index.js';
+import { hunt } from '../hunt/run.js';
 
 export interface BenchFigure {
   readonly name: string;
@@ -169,23 +170,18 @@ export async function firstEvents(file: string, count: number): Promise<Canonica
   return out;
 }
 
-/** Read NDJSON + normalise + match all rules, correlations included (end to end). */
-export async function benchEndToEnd(rules: readonly Rule[], file: string): Promise<BenchFigure & { maxRssMb: number }> {
-  const rs = compileRules(rules);
-  const ev = createEvaluator(rs);
-  let n = 0;
-  let matches = 0;
+/**
+ * Read NDJSON + normalise + match all rules, correlations included (end to end), as `dac hunt`
+ * does it: with `threads` worker threads (0: all on this thread). Alerts are counted, not printed.
+ */
+export async function benchEndToEnd(rules: readonly Rule[], file: string, threads: number): Promise<BenchFigure & { maxRssMb: number }> {
+  let alerts = 0;
   const t = performance.now();
-  for await (const batch of readEventBatches(file)) {
-    for (const e of batch) {
-      n++;
-      matches += ev.push(e).length;
-    }
-  }
-  matches += ev.finish().length;
+  const s = await hunt({ rules, files: [file], threads, onDetection: () => void alerts++, onCorrelation: () => void alerts++ });
   const ms = performance.now() - t;
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
-  return { ...figure('NDJSON read + normalise + match all rules', n, ms, `${rules.length} rules, ${matches} alerts`), maxRssMb };
+  const how = s.parallel.files > 0 ? `${s.parallel.threads} worker threads` : 'one thread';
+  return { ...figure(`NDJSON read + normalise + match all rules (${how})`, s.events, ms, `${rules.length} rules, ${alerts} alerts`), maxRssMb };
 }
 
 /** The beacon correlation alone over a multi-hour beacon scenario. */
@@ -206,8 +202,8 @@ export function benchBeacon(rules: readonly Rule[], repeat: number): BenchFigure
 }
 
 /** Runs the end-to-end phase in a fresh process (for an honest peak RSS). */
-export function endToEndInChild(entry: string, rulesDir: string, file: string, cwd: string): (BenchFigure & { maxRssMb: number }) | { error: string } {
-  const r = spawnSync(process.execPath, [entry, 'bench', '--phase', 'e2e', '--rules', rulesDir, '--file', file], {
+export function endToEndInChild(entry: string, rulesDir: string, file: string, cwd: string, threads: number): (BenchFigure & { maxRssMb: number }) | { error: string } {
+  const r = spawnSync(process.execPath, [entry, 'bench', '--phase', 'e2e', '--rules', rulesDir, '--file', file, '--threads', String(threads)], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 1 << 20,

@@ -165,23 +165,31 @@ export function createEvaluator(rs: RuleSet, opts: EvaluatorOptions = {}): Evalu
 
   // Group keys: a long group value (Computer, Image) is replaced by a small id while its field
   // has few distinct long values; short values (addresses, ports) and the rest are written out
-  // with their length. Keys are thus unambiguous and short: a beacon correlation can hold one
-  // window per destination address. Parts go to `keyParts` and are joined once (no garbage).
+  // after their length. Keys are thus unambiguous and short: a beacon correlation can hold one
+  // window per destination address. Every part starts with a tag below U+0080 (the key stays a
+  // one-byte string): U+0001 + length for a value of up to 16 characters, U+0012 + id digits
+  // (U+0080..U+00FF, base 128) for an interned one, U+0013 + decimal length + ':' for a long one.
+  // Parts go to `keyParts` and are joined once (no garbage).
   const interned = new Map<string, Map<string, string>>();
   const INTERN_MAX = 4096;
   const SHORT = 16;
-  const LEN_PREFIX = Array.from({ length: SHORT + 1 }, (_, n) => `=${n}:`);
+  const LEN_TAG = Array.from({ length: SHORT + 1 }, (_, n) => String.fromCharCode(1 + n));
+  const internId = (n: number): string => {
+    let id = '';
+    do { id = String.fromCharCode(0x80 + (n % 128)) + id; n = Math.floor(n / 128); } while (n > 0);
+    return `\u0012${id}`;
+  };
   function keyPart(field: string, t: string): void {
     if (t.length <= SHORT) {
-      keyParts.push(LEN_PREFIX[t.length]!, t, '|');
+      keyParts.push(LEN_TAG[t.length]!, t);
       return;
     }
     let tab = interned.get(field);
     if (!tab) interned.set(field, (tab = new Map()));
     let id = tab.get(t);
-    if (id === undefined && tab.size < INTERN_MAX) tab.set(t, (id = `#${tab.size}`));
-    if (id !== undefined) keyParts.push(id, '|');
-    else keyParts.push(`=${t.length}:`, t, '|');
+    if (id === undefined && tab.size < INTERN_MAX) tab.set(t, (id = internId(tab.size)));
+    if (id !== undefined) keyParts.push(id);
+    else keyParts.push(`\u0013${t.length}:`, t);
   }
   // A beacon window seen once holds only the event's offset in the window (a number), no object
   // and no event: most groups of an outbound-traffic base rule are one-off destinations. It
@@ -254,10 +262,27 @@ export function createEvaluator(rs: RuleSet, opts: EvaluatorOptions = {}): Evalu
    */
   interface OnceGroup {
     readonly feeds: ReadonlyArray<readonly [number, number]>;
-    /** Group key → time of its only occurrence so far, or MANY. */
+    /** Group key → time of its only occurrence so far (see onceSet), or MANY. */
     readonly once: Map<string, number>;
+    /** Times that are not safe integers, by key (`once` holds NaN for them). */
+    readonly onceExact: Map<string, number>;
   }
   const MANY = -Infinity; // never an event time (times are finite)
+  // A time in `once` is kept as its distance from the first one stored: a small integer, which
+  // V8 holds in the map entry itself, not as a heap number per entry (a million one-off groups
+  // are common). Exact for integer times (what readers give); others go to `onceExact` (NaN).
+  let onceBase: number | undefined;
+  function onceSet(g: OnceGroup, key: string, time: number): void {
+    onceBase ??= Number.isSafeInteger(time) ? time : undefined;
+    if (onceBase !== undefined && Number.isSafeInteger(time) && Number.isSafeInteger(time - onceBase)) g.once.set(key, time - onceBase);
+    else {
+      g.once.set(key, NaN);
+      g.onceExact.set(key, time);
+    }
+  }
+  function onceTime(g: OnceGroup, key: string, stored: number): number {
+    return Number.isNaN(stored) ? g.onceExact.get(key)! : stored + onceBase!;
+  }
   const onceGroups: OnceGroup[][] = [];
   const directFeeds: Array<ReadonlyArray<readonly [number, number]>> = [];
   for (const d of rs.detections) {
@@ -274,7 +299,7 @@ export function createEvaluator(rs: RuleSet, opts: EvaluatorOptions = {}): Evalu
     }
     const groups: OnceGroup[] = [];
     for (const l of bySig.values()) {
-      if (l.length > 1) groups.push({ feeds: l, once: new Map() });
+      if (l.length > 1) groups.push({ feeds: l, once: new Map(), onceExact: new Map() });
       else direct.push(...l);
     }
     onceGroups.push(groups);
@@ -292,13 +317,15 @@ export function createEvaluator(rs: RuleSet, opts: EvaluatorOptions = {}): Evalu
       stats.ungrouped += g.feeds.length;
       return;
     }
-    const t1 = g.once.get(key);
+    let t1 = g.once.get(key);
     if (t1 === undefined) {
-      g.once.set(key, time);
+      onceSet(g, key, time);
       return;
     }
     if (t1 !== MANY) {
+      t1 = onceTime(g, key, t1);
       g.once.set(key, MANY);
+      if (g.onceExact.size > 0) g.onceExact.delete(key);
       for (const [ci] of g.feeds) {
         const span = rs.correlations[ci]!.rule.timespanMs;
         const start = Math.floor(t1 / span) * span;

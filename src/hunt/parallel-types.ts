@@ -30,7 +30,7 @@ export interface ChunkTask {
  * matched the rules `hits[hitEnd[i-1] .. hitEnd[i])` (indices in `rs.detections`, in match
  * order); it is on chunk line `line[i]`, at time `time[i]` (NaN: none). When one of its rules is
  * an alert (`whole[i] >= 0`), `wholeFields[whole[i]]` holds every field; otherwise its values
- * for `fieldsFor` its rules (in that order; `undefined` when absent) are next in `str`/`other`.
+ * for `fieldsFor` its rules (in that order) are next in `code`.
  */
 export interface ChunkResult {
   readonly seq: number;
@@ -50,11 +50,12 @@ export interface ChunkResult {
   whole: Int32Array;
   readonly wholeFields: Array<Record<string, FieldValue>>;
   /**
-   * The correlation values, one per field: a string as its index in `strings` (`str[k] >= 0`;
-   * a chunk repeats a few computers and images, sent once each), anything else in `other[k]`.
+   * The correlation values, one code per field: a string as its index in `strings` (>= 0; a
+   * chunk repeats a few computers and images, sent once each), a number as NUMBER (the next
+   * one in `num`), or ABSENT, NULL, TRUE, FALSE. Typed arrays: no per-value heap objects.
    */
-  str: Int32Array;
-  readonly other: Array<Exclude<FieldValue, string> | undefined>;
+  code: Int32Array;
+  num: Float64Array;
   readonly strings: string[];
   /** The chunk could not be read (I/O): what was read before is in the result. */
   ioError?: string;
@@ -69,3 +70,10 @@ export function fieldsFor(need: readonly (readonly string[])[], hits: ArrayLike<
   for (let i = 0; i < hits.length; i++) for (const f of need[hits[i]!]!) out.add(f);
   return [...out];
 }
+
+/** Value codes of `ChunkResult.code` below 0 (0 and above index `strings`). */
+export const NUMBER = -1;
+export const ABSENT = -2;
+export const NULL = -3;
+export const TRUE = -4;
+export const FALSE = -5;

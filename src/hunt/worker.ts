@@ -10,14 +10,13 @@ import { compileRules, correlationFields, createEvaluator } from '../engine/inde
 import type { CanonicalEvent, FieldValue } from '../logs/event.js';
 import { JsonPieces, type ReadError } from '../logs/read.js';
 import { ByteLineSplitter } from '../logs/split.js';
-import { fieldsFor, type ChunkResult, type ChunkTask, type WorkerInit } from './parallel-types.js';
+import { ABSENT, FALSE, fieldsFor, NULL, NUMBER, TRUE, type ChunkResult, type ChunkTask, type WorkerInit } from './parallel-types.js';
 
 const init = workerData as WorkerInit;
 const rs = compileRules(init.rules, init.compile);
 const ev = createEvaluator(rs, { correlate: false, silentMatches: false });
 const need = rs.detections.map((d, di) => (d.feeds.length ? correlationFields(rs, di) : []));
 const emits = rs.detections.map((d) => d.emit);
-const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 /** Read size (as the sequential reader's); the splitter copies what it keeps. */
 const buf = Buffer.allocUnsafe(1 << 18);
@@ -39,8 +38,8 @@ function run(task: ChunkTask): ChunkResult {
   const hits: number[] = [];
   const whole: number[] = [];
   const wholeFields: Array<Record<string, FieldValue>> = [];
-  const str: number[] = [];
-  const other: Array<Exclude<FieldValue, string> | undefined> = [];
+  const code: number[] = [];
+  const num: number[] = [];
   const strings: string[] = [];
   const stringIds = new Map<string, number>();
   const errors: ChunkResult['errors'] = [];
@@ -67,16 +66,16 @@ function run(task: ChunkTask): ChunkResult {
     } else {
       whole.push(-1);
       for (const f of fieldsFor(need, last)) {
-        const v = own(e.fields, f) ? e.fields[f] : undefined;
+        // Readers' fields objects have no inherited names (null or empty frozen prototype).
+        const v = e.fields[f];
         if (typeof v === 'string') {
           let id = stringIds.get(v);
           if (id === undefined) { id = strings.length; strings.push(v); stringIds.set(v, id); }
-          str.push(id);
-          other.push(undefined);
-        } else {
-          str.push(-1);
-          other.push(v);
-        }
+          code.push(id);
+        } else if (typeof v === 'number') {
+          code.push(NUMBER);
+          num.push(v);
+        } else code.push(v === undefined ? ABSENT : v === null ? NULL : v ? TRUE : FALSE);
       }
     }
   };
@@ -103,7 +102,7 @@ function run(task: ChunkTask): ChunkResult {
     ...(ioError ? { ioError } : {}),
     seq: task.seq, events, skipped, records: pieces.records, lines, errors, count: line.length,
     line: Int32Array.from(line), time: Float64Array.from(time), hitEnd: Int32Array.from(hitEnd), hits: Int32Array.from(hits),
-    whole: Int32Array.from(whole), wholeFields, str: Int32Array.from(str), other, strings,
+    whole: Int32Array.from(whole), wholeFields, code: Int32Array.from(code), num: Float64Array.from(num), strings,
   };
 }
 
@@ -116,9 +115,9 @@ parentPort!.on('message', (task: ChunkTask) => {
     const none = new Int32Array(0);
     res = {
       seq: task.seq, events: 0, skipped: 0, records: 0, lines: 0, errors: [], count: 0, line: none, time: new Float64Array(0),
-      hitEnd: none, hits: none, whole: none, wholeFields: [], str: none, other: [], strings: [], failure: e instanceof Error ? e.stack ?? e.message : String(e),
+      hitEnd: none, hits: none, whole: none, wholeFields: [], code: none, num: new Float64Array(0), strings: [], failure: e instanceof Error ? e.stack ?? e.message : String(e),
     };
   }
-  const transfer = res.failure ? [] : [res.line.buffer, res.time.buffer, res.hitEnd.buffer, res.hits.buffer, res.whole.buffer, res.str.buffer];
+  const transfer = res.failure ? [] : [res.line.buffer, res.time.buffer, res.hitEnd.buffer, res.hits.buffer, res.whole.buffer, res.code.buffer, res.num.buffer];
   parentPort!.postMessage(res, transfer as ArrayBuffer[]);
 });
