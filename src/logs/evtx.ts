@@ -628,17 +628,8 @@ function applyPlanGeneric(plan: Plan, values: readonly SubValue[]): Record<strin
       else if (!e.attr) f[e.name] = typeByKind(e.kind, '');
       continue;
     }
-    let text = '';
-    let any = false;
-    for (const p of e.parts) {
-      if (typeof p === 'string') text += p;
-      else {
-        const v = values[p];
-        if (typeof v === 'string') { text += v; any = true; }
-      }
-    }
-    if (e.attr && !any) continue;
-    f[e.name] = typeByKind(e.kind, e.trim ? text.trim() : text);
+    const v = partsValue(e, values);
+    if (v !== undefined) f[e.name] = v;
   }
   return f;
 }

@@ -291,11 +291,6 @@ export async function detectPlainFile(path: string, format?: LogFormat): Promise
   }
 }
 
-/** A file's bytes as read (no decompression), with progress. */
-export function fileBytes(path: string, onProgress?: (p: ReadProgress) => void): AsyncGenerator<Buffer> {
-  return rawBytes(path, onProgress);
-}
-
 /**
  * Events per batch. Small on purpose: a batch's events outlive a young-generation GC when it holds
  * thousands (EVTX read 25 % slower at 1,024 than at 128); at 128 the promise per batch is noise.

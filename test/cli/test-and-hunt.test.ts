@@ -219,9 +219,22 @@ describe('dac hunt', () => {
     expect(s.err()).toMatch(/stopped: .*mixed\.jsonl:2/);
   });
 
+  it('--threads gives the same alerts (a small file stays on the main thread)', async () => {
+    const dir = workspace();
+    const outs = [];
+    for (const t of ['0', '2']) {
+      const c = capture(dir);
+      expect(await main(['hunt', '--rules', 'rules', '--format', 'jsonl', '--threads', t, 'fx/positive.jsonl'], c.io)).toBe(0);
+      expect(c.err()).not.toContain('worker threads');
+      outs.push(c.out());
+    }
+    expect(outs[0]!.length).toBeGreaterThan(0);
+    expect(outs[1]).toBe(outs[0]);
+  });
+
   it('usage errors exit 2', async () => {
     const dir = workspace();
-    for (const argv of [['hunt'], ['hunt', 'missing.jsonl'], ['hunt', '--log-format', 'nope', 'fx/positive.jsonl']]) {
+    for (const argv of [['hunt'], ['hunt', 'missing.jsonl'], ['hunt', '--log-format', 'nope', 'fx/positive.jsonl'], ['hunt', '--threads', 'two', 'fx/positive.jsonl'], ['hunt', '--threads', '-1', 'fx/positive.jsonl']]) {
       const c = capture(dir);
       expect(await main(argv, c.io), argv.join(' ')).toBe(2);
     }
