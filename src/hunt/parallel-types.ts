@@ -14,21 +14,25 @@ export interface WorkerInit {
 }
 
 /**
- * Bytes [start, end) of a file: whole JSON lines (`start` is 0 or just after a newline). The
- * worker reads them itself; line numbers are counted from the chunk's start (line 1).
+ * Bytes [start, end) of a file, read by the worker itself. `lines`: whole JSON lines (`start` is
+ * 0 or just after a newline), numbered from the chunk's start (line 1). `evtx`: whole EVTX
+ * chunks from chunk number `firstChunk` (a shorter last one is the file's truncated end).
  */
 export interface ChunkTask {
   readonly seq: number;
+  readonly kind: 'lines' | 'evtx';
   readonly file: string;
   readonly shape: JsonShape | undefined;
   readonly start: number;
   readonly end: number;
+  readonly firstChunk: number;
 }
 
 /**
  * Per chunk: counts, errors, and the events that matched at least one rule, as columns. Event i
  * matched the rules `hits[hitEnd[i-1] .. hitEnd[i])` (indices in `rs.detections`, in match
- * order); it is on chunk line `line[i]`, at time `time[i]` (NaN: none). When one of its rules is
+ * order); it is on chunk line `line[i]` (EVTX: it is record `line[i]`, the `loc[i]`-th event of
+ * its EVTX chunk as chunk · 65536 + n), at time `time[i]` (NaN: none). When one of its rules is
  * an alert (`whole[i] >= 0`), `wholeFields[whole[i]]` holds every field; otherwise its values
  * for `fieldsFor` its rules (in that order) are next in `code`.
  */
@@ -43,7 +47,8 @@ export interface ChunkResult {
   /** `after`: matched events before the error; `events`, `skipped`: events read before it. */
   readonly errors: Array<{ line?: number; record?: number; message: string; after: number; events: number; skipped: number }>;
   count: number;
-  line: Int32Array;
+  line: Float64Array;
+  loc: Float64Array;
   time: Float64Array;
   hitEnd: Int32Array;
   hits: Int32Array;
@@ -77,3 +82,6 @@ export const ABSENT = -2;
 export const NULL = -3;
 export const TRUE = -4;
 export const FALSE = -5;
+
+/** EVTX chunks (64 KiB each) per task: 1 MiB, as for JSON lines. */
+export const EVTX_TASK_CHUNKS = 16;

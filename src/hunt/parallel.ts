@@ -1,7 +1,7 @@
 /**
- * Parallel hunting over large JSON-lines files. The main thread cuts the file into chunks of
- * whole lines (about 1 MiB) and hands them to worker threads (worker.ts), which parse, normalise
- * and run the single-event rules. Their answers are taken in file order, so the main evaluator
+ * Parallel hunting over large JSON-lines and EVTX files. The main thread cuts the file into tasks
+ * of about 1 MiB (whole lines, or whole EVTX chunks) and hands them to worker threads (worker.ts),
+ * which read them, parse, normalise and run the single-event rules. Their answers are taken in file order, so the main evaluator
  * sees the matched events exactly as a sequential run would: it counts them, feeds the
  * correlations (`Evaluator.replay`) and yields the alerts in the same order with the same
  * content. Workers send whole events only for alerts; for an event that only feeds correlations
@@ -21,9 +21,10 @@ import type { DetectedFormat } from '../logs/detect.js';
 import type { CanonicalEvent, FieldValue } from '../logs/event.js';
 import { assignLine, fieldsConstructor, newFields } from '../logs/fields.js';
 import type { JsonShape } from '../logs/json.js';
-import { JsonPieces, ReadFailure, type ReadError, type ReadStats } from '../logs/read.js';
+import { JsonPieces, ReadFailure, toCanonical, type ReadError, type ReadStats } from '../logs/read.js';
 import { ByteLineSplitter } from '../logs/split.js';
-import { ABSENT, fieldsFor, NULL, NUMBER, TRUE, type ChunkResult, type ChunkTask, type WorkerInit } from './parallel-types.js';
+import { checkFileHeader, chunkItems, EVTX_CHUNK_SIZE, EVTX_HEADER_SIZE } from '../logs/evtx.js';
+import { ABSENT, EVTX_TASK_CHUNKS, fieldsFor, NULL, NUMBER, TRUE, type ChunkResult, type ChunkTask, type WorkerInit } from './parallel-types.js';
 
 /**
  * Bytes per chunk handed to a worker (whole lines; a longer line makes a longer chunk). Measured
@@ -39,9 +40,22 @@ export const CHUNK_BYTES = 1 << 20;
  */
 export const PARALLEL_MIN_BYTES = 128 << 20;
 
-/** Can this file be hunted in parallel? UTF-8 JSON lines only (the format detected as such). */
-export function parallelEligible(d: DetectedFormat | undefined): d is DetectedFormat {
-  return d !== undefined && d.format === 'json' && d.jsonLayout === 'lines' && d.encoding === 'utf-8';
+/**
+ * Can this file be hunted in parallel? UTF-8 JSON lines, and EVTX with a sound file header (a
+ * damaged one is reported by the sequential reader, which also decides how to go on).
+ */
+export async function parallelEligible(path: string, d: DetectedFormat | undefined): Promise<boolean> {
+  if (d === undefined) return false;
+  if (d.format === 'json') return d.jsonLayout === 'lines' && d.encoding === 'utf-8';
+  if (d.format !== 'evtx') return false;
+  const fh = await open(path, 'r');
+  try {
+    const h = Buffer.alloc(EVTX_HEADER_SIZE);
+    const { bytesRead } = await fh.read(h, 0, EVTX_HEADER_SIZE, 0);
+    return bytesRead === EVTX_HEADER_SIZE && checkFileHeader(h).length === 0;
+  } finally {
+    await fh.close();
+  }
 }
 
 // ------------------------------------------------------------------ workers
@@ -123,13 +137,20 @@ function startWorker(init: WorkerInit): Worker {
 
 // ------------------------------------------------------------------ cutting a file into chunks
 
+/** Bytes [start, end) of a file for one task (`firstChunk`: EVTX only, the chunk number at `start`). */
+export interface Range {
+  readonly start: number;
+  readonly end: number;
+  readonly firstChunk: number;
+}
+
 /**
  * Byte ranges of about `target` bytes, each ending just after a newline (or at the end of the
  * file), so every chunk holds whole lines. Only a small window at each boundary is read here;
  * the workers read the chunks. A line of any length stays in one chunk (the worker's splitter
  * reports and skips it with bounded memory, as the sequential reader does).
  */
-export async function* chunkRanges(path: string, target = CHUNK_BYTES): AsyncGenerator<{ readonly start: number; readonly end: number }> {
+export async function* chunkRanges(path: string, target = CHUNK_BYTES): AsyncGenerator<Range> {
   const fh = await open(path, 'r');
   try {
     const size = (await fh.stat()).size;
@@ -144,11 +165,26 @@ export async function* chunkRanges(path: string, target = CHUNK_BYTES): AsyncGen
         if (nl >= 0) { pos += nl + 1; break; }
         pos += bytesRead;
       }
-      yield { start, end: pos };
+      yield { start, end: pos, firstChunk: 0 };
       start = pos;
     }
   } finally {
     await fh.close();
+  }
+}
+
+/** EVTX tasks: EVTX_TASK_CHUNKS chunks each after the file header; the last may end mid-chunk. */
+async function* evtxRanges(path: string): AsyncGenerator<Range> {
+  const fh = await open(path, 'r');
+  let size: number;
+  try {
+    size = (await fh.stat()).size;
+  } finally {
+    await fh.close();
+  }
+  const step = EVTX_TASK_CHUNKS * EVTX_CHUNK_SIZE;
+  for (let start = EVTX_HEADER_SIZE, first = 0; start < size; start += step, first += EVTX_TASK_CHUNKS) {
+    yield { start, end: Math.min(size, start + step), firstChunk: first };
   }
 }
 
@@ -160,7 +196,17 @@ export async function* chunkRanges(path: string, target = CHUNK_BYTES): AsyncGen
  * ephemeron table that every garbage collection walks.
  */
 class PartialSource {
-  constructor(readonly file: string, readonly line: number) {}
+  readonly line?: number;
+  readonly record?: number;
+  /** EVTX: where to find the event again (chunk · 65536 + its place among the chunk's events). */
+  readonly #loc: number;
+  constructor(readonly file: string, at: { line: number } | { record: number }, loc: number) {
+    Object.assign(this, at);
+    this.#loc = loc;
+  }
+  get loc(): number {
+    return this.#loc;
+  }
 }
 
 const isPartial = (e: CanonicalEvent): boolean => e.source instanceof PartialSource;
@@ -169,6 +215,7 @@ type PartialCtor = new (a: ReadonlyArray<FieldValue | undefined>) => Record<stri
 
 /** Where each chunk of a file is: to read a line again at the end. */
 interface FileChunks {
+  readonly kind: 'lines' | 'evtx';
   readonly shape: JsonShape | undefined;
   /** First line of chunk i (known once its result is taken, in order). */
   readonly starts: number[];
@@ -201,8 +248,9 @@ export class ParallelHunt {
   }
 
   async file(path: string, detected: DetectedFormat, o: ParallelFileOptions): Promise<void> {
+    const kind = detected.format === 'evtx' ? 'evtx' : 'lines';
     const shape: JsonShape | undefined = detected.shape === 'json-auto' ? undefined : detected.shape;
-    const chunks: FileChunks = { shape, starts: [], offsets: [], ends: [] };
+    const chunks: FileChunks = { kind, shape, starts: [], offsets: [], ends: [] };
     this.files.set(path, chunks);
     o.stats.files++;
     o.stats.formats[path] = detected;
@@ -217,7 +265,8 @@ export class ParallelHunt {
     const handle = (index: number, r: ChunkResult): void => {
       if (r.failure) throw new HuntWorkerError(`${path}: ${r.failure}`);
       chunks.starts[index] = lineBase;
-      const base = lineBase - 1;
+      // EVTX records carry their own numbers; JSON lines are numbered from their chunk's start.
+      const base = kind === 'evtx' ? 0 : lineBase - 1;
       const at = { i: 0, v: 0, n: 0 };
       for (const err of r.errors) {
         while (at.i < err.after) this.deliver(path, r, at, base, o);
@@ -229,7 +278,7 @@ export class ParallelHunt {
         fail({
           file: path,
           ...(err.line !== undefined ? { line: err.line + base } : {}),
-          ...(err.record !== undefined ? { record: err.record + recordBase } : {}),
+          ...(err.record !== undefined ? { record: kind === 'evtx' ? err.record : err.record + recordBase } : {}),
           message: err.message,
         });
       }
@@ -245,11 +294,12 @@ export class ParallelHunt {
     const inflight: Array<{ readonly index: number; readonly result: Promise<ChunkResult> }> = [];
     const depth = this.pool.size * 3;
     try {
-      for await (const c of chunkRanges(path, this.chunkBytes)) {
+      const ranges = kind === 'evtx' ? evtxRanges(path) : chunkRanges(path, this.chunkBytes);
+      for await (const c of ranges) {
         const index = chunks.offsets.length;
         chunks.offsets.push(c.start);
         chunks.ends.push(c.end);
-        inflight.push({ index, result: this.pool.run({ seq: this.seq++, file: path, shape, start: c.start, end: c.end }) });
+        inflight.push({ index, result: this.pool.run({ seq: this.seq++, kind, file: path, shape, start: c.start, end: c.end, firstChunk: c.firstChunk }) });
         while (inflight.length >= depth && !ioError) { const p = inflight.shift()!; handle(p.index, await p.result); }
         if (ioError) break;
       }
@@ -285,8 +335,9 @@ export class ParallelHunt {
       }
       fields = this.partialFields(names, vals);
     }
-    const line = r.line[i]! + base;
-    const source = w < 0 ? new PartialSource(path, line) : { file: path, line };
+    const n = r.line[i]! + base;
+    const evtx = this.files.get(path)!.kind === 'evtx';
+    const source = w < 0 ? new PartialSource(path, evtx ? { record: n } : { line: n }, r.loc[i]!) : evtx ? { file: path, record: n } : { file: path, line: n };
     const t = r.time[i]!;
     const event: CanonicalEvent = Number.isNaN(t) ? { fields, source } : { fields, time: t, source };
     for (const m of this.ev.replay(event, hits)) if (m.emit) o.onDetection(m);
@@ -325,18 +376,46 @@ export class ParallelHunt {
    * from their file (only those that are in these alerts).
    */
   async materialise(matches: readonly CorrelationMatch[]): Promise<CorrelationMatch[]> {
+    // Per file, by locator (the line, or for EVTX `loc`), the events to read again.
     const wanted = new Map<string, Map<number, CanonicalEvent | undefined>>();
+    const locator = (src: PartialSource): number => (this.files.get(src.file)!.kind === 'evtx' ? src.loc : src.line!);
     for (const m of matches) {
       for (const e of m.events) {
-        if (!isPartial(e)) continue;
-        let lines = wanted.get(e.source.file);
-        if (!lines) wanted.set(e.source.file, (lines = new Map()));
-        lines.set(e.source.line!, undefined);
+        if (!(e.source instanceof PartialSource)) continue;
+        let at = wanted.get(e.source.file);
+        if (!at) wanted.set(e.source.file, (at = new Map()));
+        at.set(locator(e.source), undefined);
       }
     }
-    for (const [file, lines] of wanted) await this.reread(file, lines);
-    const whole = (e: CanonicalEvent): CanonicalEvent => (isPartial(e) ? wanted.get(e.source.file)!.get(e.source.line!)! : e);
+    for (const [file, at] of wanted) {
+      if (this.files.get(file)!.kind === 'evtx') await this.rereadEvtx(file, at);
+      else await this.reread(file, at);
+      for (const [where, e] of at) {
+        if (!e) throw new Error(`${file}: the event at ${where} could not be read again (did the file change during the hunt?)`);
+      }
+    }
+    const whole = (e: CanonicalEvent): CanonicalEvent => (e.source instanceof PartialSource ? wanted.get(e.source.file)!.get(locator(e.source))! : e);
     return matches.map((m) => (m.events.some((e) => isPartial(e)) ? { ...m, events: m.events.map(whole) } : m));
+  }
+
+  /** EVTX events by `loc` (chunk · 65536 + place): each chunk read once and parsed again. */
+  private async rereadEvtx(file: string, at: Map<number, CanonicalEvent | undefined>): Promise<void> {
+    const chunks = new Set([...at.keys()].map((loc) => Math.floor(loc / EVTX_CHUNK_SIZE)));
+    const fh = await open(file, 'r');
+    try {
+      for (const index of chunks) {
+        const buf = Buffer.alloc(EVTX_CHUNK_SIZE);
+        const { bytesRead } = await fh.read(buf, 0, EVTX_CHUNK_SIZE, EVTX_HEADER_SIZE + index * EVTX_CHUNK_SIZE);
+        let ordinal = 0;
+        for (const it of chunkItems(buf.subarray(0, bytesRead), index)) {
+          if (it.kind !== 'event') continue;
+          const loc = index * EVTX_CHUNK_SIZE + ordinal++;
+          if (at.has(loc)) at.set(loc, toCanonical(it.fields, { file, record: it.record }));
+        }
+      }
+    } finally {
+      await fh.close();
+    }
   }
 
   private async reread(file: string, lines: Map<number, CanonicalEvent | undefined>): Promise<void> {
@@ -368,9 +447,6 @@ export class ParallelHunt {
       }
     } finally {
       await fh.close();
-    }
-    for (const [line, e] of lines) {
-      if (!e) throw new Error(`${file}:${line}: the event could not be read again (did the file change during the hunt?)`);
     }
   }
 }

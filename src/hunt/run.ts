@@ -21,7 +21,7 @@ export interface HuntOptions {
   /** Called about every 50,000 events. */
   readonly onProgress?: (events: number) => void;
   /**
-   * Worker threads for large UTF-8 JSON-lines files (parallel.ts); 0 or 1: none. Alerts,
+   * Worker threads for large UTF-8 JSON-lines and EVTX files (parallel.ts); 0: none. Alerts,
    * their order and the summary are the same either way.
    */
   readonly threads?: number;
@@ -69,7 +69,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
   try {
     for (const file of opts.files) {
       const d = threads > 0 ? await detectPlainFile(file, opts.format) : undefined;
-      if (parallelEligible(d) && (await sizeOf(file)) >= minBytes) {
+      if (d && (await sizeOf(file)) >= minBytes && (await parallelEligible(file, d))) {
         pool ??= new WorkerPool(opts.rules, compile, threads);
         par ??= new ParallelHunt(pool, ev, rs, opts.parallelChunkBytes);
         parallelFiles++;

@@ -1,5 +1,5 @@
 /**
- * A parallel hunting worker (parallel.ts): JSON-lines chunks (read here) → canonical events → the
+ * A parallel hunting worker (parallel.ts): JSON-lines or EVTX chunks (read here) → canonical events → the
  * single-event rules. It answers each chunk with counts, errors, and the events that matched a
  * rule, as columns (parallel-types.ts): whole when a match is an alert, else only the values of
  * the fields the fed correlations use. It never correlates: the main thread does, in input order.
@@ -8,9 +8,10 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileRules, correlationFields, createEvaluator } from '../engine/index.js';
 import type { CanonicalEvent, FieldValue } from '../logs/event.js';
-import { JsonPieces, type ReadError } from '../logs/read.js';
+import { chunkItems, EVTX_CHUNK_SIZE } from '../logs/evtx.js';
+import { JsonPieces, toCanonical, type ReadError } from '../logs/read.js';
 import { ByteLineSplitter } from '../logs/split.js';
-import { ABSENT, FALSE, fieldsFor, NULL, NUMBER, TRUE, type ChunkResult, type ChunkTask, type WorkerInit } from './parallel-types.js';
+import { ABSENT, EVTX_TASK_CHUNKS, FALSE, fieldsFor, NULL, NUMBER, TRUE, type ChunkResult, type ChunkTask, type WorkerInit } from './parallel-types.js';
 
 const init = workerData as WorkerInit;
 const rs = compileRules(init.rules, init.compile);
@@ -31,8 +32,32 @@ function fdOf(file: string): number {
   return open.fd;
 }
 
+/** The EVTX chunks of a task, read whole: their events (with their place) and errors, as the sequential reader gives them. */
+function readEvtx(task: ChunkTask, onEvent: (e: CanonicalEvent, where: number) => void, onError: (e: ReadError) => void): void {
+  const size = task.end - task.start;
+  const block = size <= evtxBuf.length ? evtxBuf.subarray(0, size) : Buffer.allocUnsafe(size);
+  const fd = fdOf(task.file);
+  let n = 0;
+  while (n < size) {
+    const got = readSync(fd, block, n, size - n, task.start + n);
+    if (got === 0) break; // the file shrank
+    n += got;
+  }
+  for (let k = 0, off = 0; off < n; k++, off += EVTX_CHUNK_SIZE) {
+    const index = task.firstChunk + k;
+    let ordinal = 0;
+    for (const it of chunkItems(block.subarray(off, Math.min(n, off + EVTX_CHUNK_SIZE)), index)) {
+      if (it.kind === 'event') onEvent(toCanonical(it.fields, { file: task.file, record: it.record }), index * EVTX_CHUNK_SIZE + ordinal++);
+      else onError(it.record === undefined ? { file: task.file, message: it.message } : { file: task.file, record: it.record, message: it.message });
+    }
+  }
+}
+
+const evtxBuf = Buffer.allocUnsafe(EVTX_TASK_CHUNKS * EVTX_CHUNK_SIZE);
+
 function run(task: ChunkTask): ChunkResult {
   const line: number[] = [];
+  const loc: number[] = [];
   const time: number[] = [];
   const hitEnd: number[] = [];
   const hits: number[] = [];
@@ -45,7 +70,7 @@ function run(task: ChunkTask): ChunkResult {
   const errors: ChunkResult['errors'] = [];
   let events = 0;
   let skipped = 0;
-  const onEvent = (e: CanonicalEvent): void => {
+  const onEvent = (e: CanonicalEvent, where = 0): void => {
     events++;
     const skippedBefore = ev.stats.skipped;
     ev.push(e);
@@ -58,7 +83,8 @@ function run(task: ChunkTask): ChunkResult {
       if (emits[di]) alert = true;
     }
     hitEnd.push(hits.length);
-    line.push(e.source.line ?? 0);
+    line.push(e.source.line ?? e.source.record ?? 0);
+    loc.push(where);
     time.push(e.time ?? NaN);
     if (alert) {
       whole.push(wholeFields.length);
@@ -82,26 +108,37 @@ function run(task: ChunkTask): ChunkResult {
   const onError = (err: ReadError): void => {
     errors.push({ ...(err.line !== undefined ? { line: err.line } : {}), ...(err.record !== undefined ? { record: err.record } : {}), message: err.message, after: line.length, events, skipped });
   };
-  const pieces = new JsonPieces(task.file, task.shape, 'lines', onEvent, onError);
-  const sp = new ByteLineSplitter(undefined, 1, task.start === 0);
   let ioError: string | undefined;
-  try {
-    const fd = fdOf(task.file);
-    for (let pos = task.start; pos < task.end;) {
-      const n = readSync(fd, buf, 0, Math.min(buf.length, task.end - pos), pos);
-      if (n === 0) break; // the file shrank
-      pos += n;
-      for (const p of sp.push(n === buf.length ? buf : buf.subarray(0, n))) pieces.piece(p);
+  let records = 0;
+  let lines = 0;
+  if (task.kind === 'evtx') {
+    try {
+      readEvtx(task, (e, where) => onEvent(e, where), onError);
+    } catch (e) {
+      ioError = e instanceof Error ? e.message : String(e);
     }
-  } catch (e) {
-    ioError = e instanceof Error ? e.message : String(e);
+  } else {
+    const pieces = new JsonPieces(task.file, task.shape, 'lines', onEvent, onError);
+    const sp = new ByteLineSplitter(undefined, 1, task.start === 0);
+    try {
+      const fd = fdOf(task.file);
+      for (let pos = task.start; pos < task.end;) {
+        const n = readSync(fd, buf, 0, Math.min(buf.length, task.end - pos), pos);
+        if (n === 0) break; // the file shrank
+        pos += n;
+        for (const p of sp.push(n === buf.length ? buf : buf.subarray(0, n))) pieces.piece(p);
+      }
+    } catch (e) {
+      ioError = e instanceof Error ? e.message : String(e);
+    }
+    lines = sp.lineNumber - 1;
+    if (!ioError) for (const p of sp.end()) pieces.piece(p);
+    records = pieces.records;
   }
-  const lines = sp.lineNumber - 1;
-  if (!ioError) for (const p of sp.end()) pieces.piece(p);
   return {
     ...(ioError ? { ioError } : {}),
-    seq: task.seq, events, skipped, records: pieces.records, lines, errors, count: line.length,
-    line: Int32Array.from(line), time: Float64Array.from(time), hitEnd: Int32Array.from(hitEnd), hits: Int32Array.from(hits),
+    seq: task.seq, events, skipped, records, lines, errors, count: line.length,
+    line: Float64Array.from(line), loc: Float64Array.from(loc), time: Float64Array.from(time), hitEnd: Int32Array.from(hitEnd), hits: Int32Array.from(hits),
     whole: Int32Array.from(whole), wholeFields, code: Int32Array.from(code), num: Float64Array.from(num), strings,
   };
 }
@@ -114,10 +151,10 @@ parentPort!.on('message', (task: ChunkTask) => {
     // Readers and the engine do not throw on content; anything here is a bug, reported as such.
     const none = new Int32Array(0);
     res = {
-      seq: task.seq, events: 0, skipped: 0, records: 0, lines: 0, errors: [], count: 0, line: none, time: new Float64Array(0),
+      seq: task.seq, events: 0, skipped: 0, records: 0, lines: 0, errors: [], count: 0, line: new Float64Array(0), loc: new Float64Array(0), time: new Float64Array(0),
       hitEnd: none, hits: none, whole: none, wholeFields: [], code: none, num: new Float64Array(0), strings: [], failure: e instanceof Error ? e.stack ?? e.message : String(e),
     };
   }
-  const transfer = res.failure ? [] : [res.line.buffer, res.time.buffer, res.hitEnd.buffer, res.hits.buffer, res.whole.buffer, res.code.buffer, res.num.buffer];
+  const transfer = res.failure ? [] : [res.line.buffer, res.loc.buffer, res.time.buffer, res.hitEnd.buffer, res.hits.buffer, res.whole.buffer, res.code.buffer, res.num.buffer];
   parentPort!.postMessage(res, transfer as ArrayBuffer[]);
 });

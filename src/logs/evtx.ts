@@ -721,11 +721,7 @@ export class EvtxSplitter {
     this.pending = [];
     this.have = 0;
     if (!this.headerDone) return this.handle(rest);
-    const index = this.chunkIndex++;
-    return [
-      { kind: 'error', message: `file ends inside chunk ${index} (${rest.length} of ${EVTX_CHUNK_SIZE} bytes): truncated` },
-      ...parseChunk(rest, index),
-    ];
+    return chunkItems(rest, this.chunkIndex++);
   }
 
   private take(): Buffer {
@@ -747,6 +743,15 @@ export class EvtxSplitter {
     }
     return parseChunk(block, this.chunkIndex++);
   }
+}
+
+/** Items of chunk `index`; a block shorter than a chunk is the file's truncated last one. */
+export function chunkItems(block: Buffer, index: number): EvtxItem[] {
+  if (block.length >= EVTX_CHUNK_SIZE) return parseChunk(block, index);
+  return [
+    { kind: 'error', message: `file ends inside chunk ${index} (${block.length} of ${EVTX_CHUNK_SIZE} bytes): truncated` },
+    ...parseChunk(block, index),
+  ];
 }
 
 /** Stream an EVTX byte stream: header, then chunk by chunk (see EvtxSplitter). */

@@ -16,6 +16,8 @@ import { alertJson, hunt, type HuntOptions } from '../../src/hunt/run.js';
 import { chunkRanges } from '../../src/hunt/parallel.js';
 import { readAllEvents, ReadFailure, type ReadError } from '../../src/logs/read.js';
 import { toNxlog } from '../../src/logs/write.js';
+import { writeEvtx } from '../../src/logs/evtx-write.js';
+import type { CanonicalEvent } from '../../src/logs/event.js';
 import { loadRulePaths } from '../../src/sigma/index.js';
 import { beaconScenario, sysmon3Corpus } from '../../src/synth/index.js';
 
@@ -24,6 +26,7 @@ const dir = mkdtempSync(join(tmpdir(), 'hunt-parallel-'));
 let rules: readonly Rule[] = [];
 const big = join(dir, 'big.ndjson');
 const small = join(dir, 'small.ndjson.gz');
+const evtx = join(dir, 'big.evtx');
 
 interface Outcome {
   alerts: string[];
@@ -56,12 +59,19 @@ async function run(files: string[], threads: number, extra: Partial<HuntOptions>
 beforeAll(async () => {
   rules = (await loadRulePaths([join(ROOT, 'rules')], { profile: 'sigma', listsDir: join(ROOT, 'lists') })).rules;
   const line = (f: Record<string, unknown>): string => JSON.stringify(toNxlog(f as never));
-  const corpus = [...sysmon3Corpus({ count: 3000, seed: 'parallel-test' })].map((e) => line(e.fields));
-  const beacons = beaconScenario({ seed: 'parallel-test', hours: 6, browsers: 2, periodsMs: [60_000], jitters: [0.1], modes: ['one-sided'], durationHours: [2, 3] })
-    .events.map((e) => line(e.fields));
-  const dns = (await readAllEvents([join(ROOT, 'fixtures/rules/dns_traffic_from_non_resolver_process/positive_burst.flat.jsonl')]));
-  const dnsLines: string[] = [];
-  for await (const e of dns) dnsLines.push(line(e.fields));
+  const corpusEvents = [...sysmon3Corpus({ count: 3000, seed: 'parallel-test' })];
+  const beaconEvents = beaconScenario({ seed: 'parallel-test', hours: 6, browsers: 2, periodsMs: [60_000], jitters: [0.1], modes: ['one-sided'], durationHours: [2, 3] }).events;
+  const dnsEvents: CanonicalEvent[] = [];
+  for await (const e of readAllEvents([join(ROOT, 'fixtures/rules/dns_traffic_from_non_resolver_process/positive_burst.flat.jsonl')])) dnsEvents.push(e);
+  const corpus = corpusEvents.map((e) => line(e.fields));
+  const beacons = beaconEvents.map((e) => line(e.fields));
+  const dnsLines = dnsEvents.map((e) => line(e.fields));
+  // EVTX: the same events, several tasks of 16 chunks, one record damaged, the last chunk cut short.
+  const all = [...corpusEvents, ...beaconEvents, ...dnsEvents].map((e) => e.fields);
+  const bytes = Buffer.from(writeEvtx(all as never));
+  const bad = 4096 + 65536 * 20 + 9000; // inside chunk 20 (second task)
+  bytes.fill(0xee, bad, bad + 64);
+  writeFileSync(evtx, bytes.subarray(0, bytes.length - 30_000));
   // Interleave, then sprinkle what readers must report or skip.
   const lines: string[] = [];
   const n = Math.max(corpus.length, beacons.length, dnsLines.length);
@@ -79,22 +89,29 @@ beforeAll(async () => {
   writeFileSync(small, gzipSync(lines.slice(0, 400).join('\n') + '\n'));
 }, 60_000);
 
+/** Both runs, checked to be equal; the sequential one also checked to exercise correlations. */
+async function both(files: string[], threads: number): Promise<{ seq: Outcome; par: Outcome }> {
+  const seq = await run(files, 0);
+  const par = await run(files, threads);
+  expect(seq.failure).toBeUndefined();
+  expect(par.failure).toBeUndefined();
+  expect(seq.parallelFiles).toBe(0);
+  expect(par.parallelFiles).toBeGreaterThan(0);
+  const kinds = seq.alerts.map((a) => (JSON.parse(a) as { rule: { type?: string } }).rule.type ?? 'detection');
+  expect(kinds.filter((k) => k === 'detection').length).toBeGreaterThan(50);
+  expect(kinds).toContain('beacon');
+  expect(kinds).toContain('event_count');
+  expect(par.alerts).toEqual(seq.alerts);
+  expect(par.errors).toEqual(seq.errors);
+  expect(par.summary).toEqual(seq.summary);
+  return { seq, par };
+}
+
 describe('parallel hunting gives what a sequential hunt gives', () => {
   it('one large JSON-lines file: same alerts (correlations included), errors and summary', async () => {
-    const seq = await run([big], 0);
-    const par = await run([big], 2);
-    expect(seq.failure).toBeUndefined();
-    expect(par.failure).toBeUndefined();
-    expect([seq.parallelFiles, par.parallelFiles]).toEqual([0, 1]);
-    // The corpus exercises what it should: detections, correlations (beacon, event_count), errors.
-    const kinds = seq.alerts.map((a) => (JSON.parse(a) as { rule: { type?: string } }).rule.type ?? 'detection');
-    expect(kinds.filter((k) => k === 'detection').length).toBeGreaterThan(50);
-    expect(kinds).toContain('beacon');
-    expect(kinds).toContain('event_count');
+    const { seq, par } = await both([big], 2);
+    expect(par.parallelFiles).toBe(1);
     expect(seq.errors.length).toBeGreaterThan(5);
-    expect(par.alerts).toEqual(seq.alerts);
-    expect(par.errors).toEqual(seq.errors);
-    expect(par.summary).toEqual(seq.summary);
     // Correlation alerts carry whole events (read again), not the workers' partial ones.
     const beacon = par.alerts.map((a) => JSON.parse(a) as { rule: { type?: string }; events?: Array<{ event: Record<string, unknown> }> }).find((a) => a.rule.type === 'beacon')!;
     expect(beacon.events!.length).toBeGreaterThan(0);
@@ -102,12 +119,8 @@ describe('parallel hunting gives what a sequential hunt gives', () => {
   }, 120_000);
 
   it('several files, one of them gzip (read on the main thread), correlating across them', async () => {
-    const seq = await run([small, big, small], 0);
-    const par = await run([small, big, small], 3);
+    const { par } = await both([small, big, small], 3);
     expect(par.parallelFiles).toBe(1); // the gzip files are read on the main thread
-    expect(par.alerts).toEqual(seq.alerts);
-    expect(par.errors).toEqual(seq.errors);
-    expect(par.summary).toEqual(seq.summary);
   }, 120_000);
 
   it('strict: the same alerts before the same first error', async () => {
@@ -117,6 +130,13 @@ describe('parallel hunting gives what a sequential hunt gives', () => {
     expect(par.failure).toBe(seq.failure);
     expect(par.alerts).toEqual(seq.alerts);
     expect(par.errors).toEqual(seq.errors);
+  }, 120_000);
+
+  it('EVTX: same alerts, errors and summary (damaged record, truncated end)', async () => {
+    const { seq } = await both([evtx], 2);
+    expect(seq.errors.map((e) => e.message).join('\n')).toMatch(/truncated/);
+    expect(seq.errors.length).toBeGreaterThan(1);
+    expect(seq.summary.events).toBeGreaterThan(4000);
   }, 120_000);
 });
 
