@@ -13,6 +13,12 @@
  *   const cms = ev.finish();                                      // CorrelationMatch[], at end
  *   ev.stats          // events, skipped (no logsource selected them), matchesByRule, untimed, …
  *
+ * Split evaluation (parallel hunting, src/hunt/parallel.ts): a worker's evaluator made with
+ * `createEvaluator(rs, { correlate: false, silentMatches: false })` pushes events and reads
+ * `ev.lastHits()` (indices in rs.detections); the main evaluator gets those events in input
+ * order through `ev.replay(event, hits)` (the event needs only `correlationFields(rs, di)`) and
+ * `ev.count(events, skipped)`, and gives exactly the matches and correlations of one evaluator.
+ *
  * `DetectionMatch.emit` / `CorrelationMatch.emit` honour Sigma's `generate`: a rule referenced
  * only by correlations with `generate: false` still matches (correlations need it) but has
  * emit=false; callers that print alerts should skip those.

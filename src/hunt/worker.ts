@@ -21,22 +21,21 @@ const emits = rs.detections.map((d) => d.emit);
 
 /** Read size (as the sequential reader's); the splitter copies what it keeps. */
 const buf = Buffer.allocUnsafe(1 << 18);
-let open: { file: string; fd: number } | undefined;
 
-function fdOf(file: string): number {
-  if (open?.file !== file) {
-    if (open) closeSync(open.fd);
-    open = undefined;
-    open = { file, fd: openSync(file, 'r') };
+/** The file, open for one task (descriptors belong to the process: a worker's outlive it). */
+function withFile<T>(file: string, f: (fd: number) => T): T {
+  const fd = openSync(file, 'r');
+  try {
+    return f(fd);
+  } finally {
+    closeSync(fd);
   }
-  return open.fd;
 }
 
 /** The EVTX chunks of a task, read whole: their events (with their place) and errors, as the sequential reader gives them. */
-function readEvtx(task: ChunkTask, onEvent: (e: CanonicalEvent, where: number) => void, onError: (e: ReadError) => void): void {
+function readEvtx(task: ChunkTask, fd: number, onEvent: (e: CanonicalEvent, where: number) => void, onError: (e: ReadError) => void): void {
   const size = task.end - task.start;
   const block = size <= evtxBuf.length ? evtxBuf.subarray(0, size) : Buffer.allocUnsafe(size);
-  const fd = fdOf(task.file);
   let n = 0;
   while (n < size) {
     const got = readSync(fd, block, n, size - n, task.start + n);
@@ -113,7 +112,7 @@ function run(task: ChunkTask): ChunkResult {
   let lines = 0;
   if (task.kind === 'evtx') {
     try {
-      readEvtx(task, (e, where) => onEvent(e, where), onError);
+      withFile(task.file, (fd) => readEvtx(task, fd, (e, where) => onEvent(e, where), onError));
     } catch (e) {
       ioError = e instanceof Error ? e.message : String(e);
     }
@@ -121,13 +120,14 @@ function run(task: ChunkTask): ChunkResult {
     const pieces = new JsonPieces(task.file, task.shape, 'lines', onEvent, onError);
     const sp = new ByteLineSplitter(undefined, 1, task.start === 0);
     try {
-      const fd = fdOf(task.file);
-      for (let pos = task.start; pos < task.end;) {
-        const n = readSync(fd, buf, 0, Math.min(buf.length, task.end - pos), pos);
-        if (n === 0) break; // the file shrank
-        pos += n;
-        for (const p of sp.push(n === buf.length ? buf : buf.subarray(0, n))) pieces.piece(p);
-      }
+      withFile(task.file, (fd) => {
+        for (let pos = task.start; pos < task.end;) {
+          const n = readSync(fd, buf, 0, Math.min(buf.length, task.end - pos), pos);
+          if (n === 0) break; // the file shrank
+          pos += n;
+          for (const p of sp.push(n === buf.length ? buf : buf.subarray(0, n))) pieces.piece(p);
+        }
+      });
     } catch (e) {
       ioError = e instanceof Error ? e.message : String(e);
     }
