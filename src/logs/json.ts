@@ -319,6 +319,15 @@ const ECS_SYSTEM_SEGS = ECS_SYSTEM.map(([p, n]) => [p.split('.'), n] as const);
 const ECS_TO_SYSMON_SEGS = ECS_TO_SYSMON.map(([p, n]) => [p.split('.'), n] as const);
 
 function fromEcs(o: Obj): Record<string, FieldValue> {
+  if (Object.getPrototypeOf(o) === Object.prototype) {
+    const l = ecsLayoutOf(o);
+    if (l) return new l.ctor(o, o['winlog'] as Obj, (o['winlog'] as Obj)['event_data'] as Obj);
+  }
+  return fromEcsGeneric(o);
+}
+
+/** The reference algorithm; exported for the test that holds the layout path to it. */
+export function fromEcsGeneric(o: Obj): Record<string, FieldValue> {
   const fields = newFields();
   const dotted = hasDottedKeys(o) || (isObj(o['winlog']) && hasDottedKeys(o['winlog']));
   const get = (segs: readonly string[]): unknown => (dotted ? getSegs(o, segs, 0) : getNested(o, segs));
@@ -362,6 +371,95 @@ function fromEcs(o: Obj): Record<string, FieldValue> {
     set(fields, 'DestinationIsIpv6', nt === 'ipv6');
   }
   return fields;
+}
+
+/**
+ * ECS records of one shipper share their layout: the keys of the record, of `winlog` and of
+ * `winlog.event_data`. Per layout a constructor (fields.ts) does what `fromEcsGeneric` does, in
+ * the same order: the event data (names known), then each System and ECS fallback name not in
+ * the event data, first present value wins (looked up per record, as values decide), then User,
+ * Initiated and the IPv6 flags. Layouts with dotted keys, user_data, or event-data names that
+ * are unusual (spaced, `__proto__`, integer-like) take the generic path.
+ */
+interface EcsLayout {
+  readonly top: readonly string[];
+  readonly winlog: readonly string[];
+  readonly data: readonly string[];
+  readonly ctor: new (o: Obj, winlog: Obj, data: Obj) => Record<string, FieldValue>;
+}
+const ecsLayouts = new Map<string, EcsLayout | null>();
+let lastEcs: EcsLayout | undefined;
+
+function sameKeys(o: Obj, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const k in o) if (i >= keys.length || keys[i++] !== k) return false;
+  return i === keys.length;
+}
+
+function ecsLayoutOf(o: Obj): EcsLayout | null {
+  const w = o['winlog'];
+  if (!isObj(w) || Object.getPrototypeOf(w) !== Object.prototype) return null;
+  const ed = w['event_data'];
+  if (!isObj(ed) || Object.getPrototypeOf(ed) !== Object.prototype) return null;
+  const last = lastEcs;
+  if (last && sameKeys(o, last.top) && sameKeys(w, last.winlog) && sameKeys(ed, last.data)) return last;
+  const top = Object.keys(o);
+  const winlog = Object.keys(w);
+  const data = Object.keys(ed);
+  const sig = `${top.join('\u0000')}\u0001${winlog.join('\u0000')}\u0001${data.join('\u0000')}`;
+  let l = ecsLayouts.get(sig);
+  if (l === undefined) {
+    l = newEcsLayout(top, winlog, data);
+    if (ecsLayouts.size < LAYOUT_MAX) ecsLayouts.set(sig, l);
+  }
+  if (l) lastEcs = l;
+  return l;
+}
+
+function newEcsLayout(top: readonly string[], winlog: readonly string[], data: readonly string[]): EcsLayout | null {
+  if (top.length + winlog.length + data.length > LAYOUT_KEYS_MAX) return null;
+  if ([...top, ...winlog].some((k) => k.includes('.')) || winlog.includes('user_data')) return null;
+  if (data.some((k) => k === '__proto__' || k.length > 256 || k.indexOf(' ') >= 0 || /^\d+$/.test(k))) return null;
+  const lit = (x: string): string => JSON.stringify(x);
+  const lines: string[] = [];
+  const known = new Set(data);
+  for (const k of data) lines.push(assignLine(k, `T(${lit(k)}, d[${lit(k)}] === null ? '' : d[${lit(k)}])`));
+  // Names that may or may not be set by now: a flag each ("first present wins").
+  const flags = new Map<string, string>();
+  const flag = (name: string): string => {
+    let f = flags.get(name);
+    if (!f) { f = `h${flags.size}`; flags.set(name, f); lines.push(`let ${f} = false;`); }
+    return f;
+  };
+  const paths: string[][] = [];
+  const path = (segs: readonly string[]): string => { paths.push([...segs]); return `P[${paths.length - 1}]`; };
+  lines.push('let v;');
+  for (const [segs, name] of ECS_SYSTEM_SEGS) {
+    if (known.has(name)) continue;
+    const f = flag(name);
+    lines.push(`if (!${f}) { v = G(o, ${path(segs)}); if (Array.isArray(v)) v = v.length === 1 ? v[0] : v.join(', '); if (v !== undefined && v !== null) { ${assignLine(name, `T(${lit(name)}, v)`)} ${f} = true; } }`);
+  }
+  for (const [segs, name] of ECS_TO_SYSMON_SEGS) {
+    if (known.has(name)) continue;
+    const f = flag(name);
+    lines.push(`if (!${f}) { v = G(o, ${path(segs)}); if (v !== undefined && v !== null && !O(v)) { ${assignLine(name, `T(${lit(name)}, Array.isArray(v) ? v.join(', ') : v)`)} ${f} = true; } }`);
+  }
+  if (!known.has('User')) {
+    const f = flag('User');
+    lines.push(`if (!${f}) { const un = G(o, ${path(['user', 'name'])}); const ud = G(o, ${path(['user', 'domain'])}); if (typeof un === 'string') { ${assignLine('User', "typeof ud === 'string' && ud !== '' ? ud + '\\\\' + un : un")} ${f} = true; } }`);
+  }
+  if (!known.has('Initiated')) {
+    const f = flag('Initiated');
+    lines.push(`if (!${f}) { const d = G(o, ${path(['network', 'direction'])}); if (d === 'egress' || d === 'outbound') { ${assignLine('Initiated', 'true')} ${f} = true; } else if (d === 'ingress' || d === 'inbound') { ${assignLine('Initiated', 'false')} ${f} = true; } }`);
+  }
+  const ipv6: string[] = [];
+  for (const name of ['SourceIsIpv6', 'DestinationIsIpv6']) {
+    if (known.has(name)) continue;
+    ipv6.push(`if (!${flag(name)}) ${assignLine(name, `T(${lit(name)}, nt === 'ipv6')`)}`);
+  }
+  if (ipv6.length) lines.push(`{ const nt = G(o, ${path(['network', 'type'])}); if (nt === 'ipv4' || nt === 'ipv6') { ${ipv6.join(' ')} } }`);
+  const ctor = fieldsConstructor<[Obj, Obj, Obj]>(data, ['o', 'w', 'd'], lines.join('\n'), { T: typeJsonValue, G: getNested, O: isObj, P: paths });
+  return ctor ? { top, winlog, data, ctor } : null;
 }
 
 // ---------------------------------------------------------------- Sentinel
