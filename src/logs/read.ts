@@ -144,20 +144,70 @@ async function sniff(bytes: AsyncGenerator<Buffer>): Promise<{ head: Buffer; all
   return { head: head.subarray(0, SNIFF_BYTES), all: all() };
 }
 
-/** Bytes → text. StringDecoder (not TextDecoder): several times faster on Node 20. */
-async function* decodeText(bytes: AsyncIterable<Buffer>, encoding: 'utf-8' | 'utf-16le'): AsyncGenerator<string> {
-  const dec = new StringDecoder(encoding === 'utf-8' ? 'utf8' : 'utf16le');
+/**
+ * Bytes → text in pieces of at most 64 KiB: V8 makes a longer string in its large-object space,
+ * which cost 10× more per byte here (decoding 140 MB of XML: 490 ms in 256 KiB pieces, 35 ms in
+ * 64 KiB ones), and every later copy of it too. UTF-8 is cut at character boundaries (an
+ * incomplete sequence waits for the next bytes), so the text is what decoding it all at once
+ * gives, invalid bytes included; UTF-16LE goes through StringDecoder.
+ */
+const TEXT_PIECE = 1 << 16;
+
+export async function* decodeText(bytes: AsyncIterable<Buffer>, encoding: 'utf-8' | 'utf-16le'): AsyncGenerator<string> {
   let first = true;
-  for await (const b of bytes) {
-    let s = dec.write(b);
+  const out = (s: string): string => {
     if (first && s.length > 0) {
       first = false;
-      if (s.charCodeAt(0) === 0xfeff) s = s.slice(1);
+      if (s.charCodeAt(0) === 0xfeff) return s.slice(1);
     }
+    return s;
+  };
+  if (encoding === 'utf-16le') {
+    const dec = new StringDecoder('utf16le');
+    for await (const b of bytes) {
+      for (let a = 0; a < b.length; a += TEXT_PIECE) {
+        const s = out(dec.write(b.subarray(a, a + TEXT_PIECE)));
+        if (s.length > 0) yield s;
+      }
+    }
+    const tail = out(dec.end());
+    if (tail.length > 0) yield tail;
+    return;
+  }
+  let carry: Buffer | undefined;
+  for await (const chunk of bytes) {
+    const b = carry ? Buffer.concat([carry, chunk]) : chunk;
+    carry = undefined;
+    let a = 0;
+    while (a < b.length) {
+      const to = utf8Boundary(b, a, Math.min(b.length, a + TEXT_PIECE));
+      if (to <= a) break; // only an incomplete character left: it waits for more bytes
+      const s = out(b.toString('utf8', a, to));
+      if (s.length > 0) yield s;
+      a = to;
+    }
+    if (a < b.length) carry = Buffer.from(b.subarray(a));
+  }
+  if (carry) {
+    const s = out(carry.toString('utf8'));
     if (s.length > 0) yield s;
   }
-  const tail = dec.end();
-  if (tail.length > 0) yield tail;
+}
+
+/**
+ * Where to end a piece b[from, to): `to`, or the start of the last character when its bytes run
+ * past `to` (the next piece, or the next chunk, takes it). Invalid bytes are left to toString
+ * (U+FFFD), as when decoding everything at once.
+ */
+function utf8Boundary(b: Buffer, from: number, to: number): number {
+  // Back up over at most 3 continuation bytes to the lead byte of the last character.
+  let i = to - 1;
+  let k = 0;
+  while (i >= from && k < 3 && (b[i]! & 0xc0) === 0x80) { i--; k++; }
+  if (i < from) return to;
+  const lead = b[i]!;
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return to - i < need ? i : to;
 }
 
 /**
