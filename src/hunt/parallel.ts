@@ -34,11 +34,13 @@ import { ABSENT, EVTX_TASK_CHUNKS, fieldsFor, NULL, NUMBER, TRUE, type ChunkResu
 export const CHUNK_BYTES = 1 << 20;
 
 /**
- * Files smaller than this are read on the main thread. Workers start cold (modules, rules,
- * JIT) for about 0.3 s: on the 2-core bench machine a 98 MB file was still 10–20 % faster on
- * one thread, a 196 MB one 25 % faster with two workers.
+ * Workers start cold (modules, rules, JIT) for about 0.3 s: on the 2-core bench machine a 98 MB
+ * file was still 10–20 % faster on one thread, a 196 MB one 25 % faster with two workers. So a
+ * hunt uses workers when its input totals this much; then every eligible file of at least
+ * PARALLEL_FILE_MIN_BYTES goes to them (a folder of 64 MB Sysmon logs, say).
  */
 export const PARALLEL_MIN_BYTES = 128 << 20;
+export const PARALLEL_FILE_MIN_BYTES = 1 << 20;
 
 /**
  * Can this file be hunted in parallel? UTF-8 JSON lines, and EVTX with a sound file header (a
@@ -85,7 +87,8 @@ export class WorkerPool {
         p?.resolve(r);
       });
       w.on('error', (e) => this.fail(new HuntWorkerError(e instanceof Error ? e.stack ?? e.message : String(e))));
-      w.on('exit', (code) => { if (this.waiting.size > 0) this.fail(new HuntWorkerError(`exited with code ${code}`)); });
+      // A worker that ends before close() (even idle) breaks the pool: a task sent to it would never answer.
+      w.on('exit', (code) => { if (!this.closing) this.fail(new HuntWorkerError(`exited with code ${code}`)); });
       this.workers.push(slot);
     }
   }
@@ -112,7 +115,10 @@ export class WorkerPool {
     });
   }
 
+  private closing = false;
+
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((s) => s.w.terminate()));
   }
 }

@@ -8,7 +8,7 @@ import { compileRules, createEvaluator, type CompileOptions, type CorrelationMat
 import type { CanonicalEvent } from '../logs/event.js';
 import type { LogFormat } from '../logs/detect.js';
 import { detectPlainFile, newReadStats, readEventBatches, type ReadError } from '../logs/read.js';
-import { PARALLEL_MIN_BYTES, ParallelHunt, parallelEligible, WorkerPool } from './parallel.js';
+import { PARALLEL_FILE_MIN_BYTES, PARALLEL_MIN_BYTES, ParallelHunt, parallelEligible, WorkerPool } from './parallel.js';
 
 export interface HuntOptions {
   readonly rules: readonly Rule[];
@@ -25,7 +25,7 @@ export interface HuntOptions {
    * their order and the summary are the same either way.
    */
   readonly threads?: number;
-  /** Smallest file read in parallel (default PARALLEL_MIN_BYTES). */
+  /** Smallest total input for which workers start (default PARALLEL_MIN_BYTES). */
   readonly parallelMinBytes?: number;
   /** Bytes per parallel chunk (default CHUNK_BYTES; tests use small ones). */
   readonly parallelChunkBytes?: number;
@@ -66,10 +66,13 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
   let n = 0;
   let parallelEvents = 0;
   let parallelFiles = 0;
+  let total = 0;
+  for (const f of opts.files) total += f === '-' ? 0 : await sizeOf(f);
+  const useWorkers = threads > 0 && total >= minBytes;
   try {
     for (const file of opts.files) {
-      const d = threads > 0 ? await detectPlainFile(file, opts.format) : undefined;
-      if (d && (await sizeOf(file)) >= minBytes && (await parallelEligible(file, d))) {
+      const d = useWorkers ? await detectPlainFile(file, opts.format) : undefined;
+      if (d && (await sizeOf(file)) >= Math.min(minBytes, PARALLEL_FILE_MIN_BYTES) && (await parallelEligible(file, d))) {
         pool ??= new WorkerPool(opts.rules, compile, threads);
         par ??= new ParallelHunt(pool, ev, rs, opts.parallelChunkBytes);
         parallelFiles++;

@@ -27,8 +27,9 @@ Options:
                       correlations group, window, stats and events (each with its source)
   --log-format F      force the log format
   --strict            stop at the first unreadable record (default: report, count, go on)
-  --threads N         worker threads for UTF-8 JSON-lines and EVTX files of 128 MB or more (not
-                      gzip, zip or stdin): they parse and match, this thread correlates, in order.
+  --threads N         worker threads when the input totals 128 MB or more, for each UTF-8
+                      JSON-lines or EVTX file of 1 MB or more (not gzip, zip or stdin): they
+                      parse and match, this thread correlates, in order.
                       Alerts, their order and the summary do not change. Default: the number
                       of CPUs, at most 4 (1 CPU: none); 0: none
   --profile P         rule profile used to load the rules (default sigma: hunt with any rule)
