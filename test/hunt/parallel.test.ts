@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Rule } from '../../src/ir/types.js';
 import { alertJson, hunt, type HuntOptions } from '../../src/hunt/run.js';
-import { chunkRanges } from '../../src/hunt/parallel.js';
+import { chunkRanges, HuntWorkerError, WorkerPool } from '../../src/hunt/parallel.js';
 import { readAllEvents, ReadFailure, type ReadError } from '../../src/logs/read.js';
 import { toNxlog } from '../../src/logs/write.js';
 import { writeEvtx } from '../../src/logs/evtx-write.js';
@@ -138,6 +138,19 @@ describe('parallel hunting gives what a sequential hunt gives', () => {
     expect(seq.errors.length).toBeGreaterThan(1);
     expect(seq.summary.events).toBeGreaterThan(4000);
   }, 120_000);
+});
+
+describe('worker pool failures', () => {
+  it('a worker that dies, even idle, fails the next task with HuntWorkerError (no hang)', async () => {
+    const pool = new WorkerPool(rules, {}, 1);
+    const task = { seq: 1, kind: 'lines' as const, file: big, shape: undefined, start: 0, end: 1000, firstChunk: 0 };
+    const ok = await pool.run(task);
+    expect(ok.failure).toBeUndefined();
+    // White box: end the worker as a crash would.
+    await (pool as unknown as { workers: Array<{ w: { terminate(): Promise<number> } }> }).workers[0]!.w.terminate();
+    await expect(pool.run({ ...task, seq: 2 })).rejects.toBeInstanceOf(HuntWorkerError);
+    await pool.close();
+  }, 60_000);
 });
 
 describe('chunkRanges', () => {
