@@ -74,6 +74,7 @@ export class WorkerPool {
   private readonly workers: Array<{ readonly w: Worker; pending: number }> = [];
   private readonly waiting = new Map<number, { resolve: (r: ChunkResult) => void; reject: (e: Error) => void }>();
   private broken: Error | undefined;
+  private closing = false;
 
   constructor(rules: readonly Rule[], compile: CompileOptions, threads: number) {
     const init: WorkerInit = { rules, compile };
@@ -114,8 +115,6 @@ export class WorkerPool {
       best.w.postMessage(task);
     });
   }
-
-  private closing = false;
 
   async close(): Promise<void> {
     this.closing = true;
