@@ -573,14 +573,22 @@ type PlanCtor = new (values: readonly SubValue[], entries: readonly PlanEntry[])
  * every chunk: one constructor serves them all (constants are read from the entries passed in).
  */
 const planCtors = new Map<string, PlanCtor | null>();
+let planMisses = 0;
 
 /** The assignments of `applyPlanGeneric` for these entries, entry by entry, as a constructor. */
 function planConstructor(entries: readonly PlanEntry[]): PlanCtor | null {
   const sig = JSON.stringify(entries.map((e) => [e.name, e.kind, e.single, e.attr, e.trim, e.constant !== undefined, e.single >= 0 || e.constant !== undefined ? 0 : e.parts.length]));
   let c = planCtors.get(sig);
   if (c === undefined) {
+    // Templates that do not repeat (a full cache): the entry-by-entry path, not a compile per
+    // chunk; after 16 misses per entry the cache is emptied to learn again (as json.ts does).
+    if (planCtors.size >= 1024) {
+      if (++planMisses < 16 * 1024) return null;
+      planCtors.clear();
+      planMisses = 0;
+    }
     c = buildPlanConstructor(entries);
-    if (planCtors.size < 1024) planCtors.set(sig, c);
+    planCtors.set(sig, c);
   }
   return c;
 }

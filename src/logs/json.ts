@@ -409,8 +409,9 @@ function ecsLayoutOf(o: Obj): EcsLayout | null {
   const sig = `${top.join('\u0000')}\u0001${winlog.join('\u0000')}\u0001${data.join('\u0000')}`;
   let l = ecsLayouts.get(sig);
   if (l === undefined) {
+    if (cacheFull(ecsLayouts)) return null;
     l = newEcsLayout(top, winlog, data);
-    if (ecsLayouts.size < LAYOUT_MAX) ecsLayouts.set(sig, l);
+    ecsLayouts.set(sig, l);
   }
   if (l) lastEcs = l;
   return l;
@@ -629,6 +630,25 @@ function flatValue(nx: boolean, kind: FieldKind, to: string, v: unknown): FieldV
 const flatValueNx = (kind: FieldKind, to: string, v: unknown): FieldValue => flatValue(true, kind, to, v);
 const flatValuePlain = (kind: FieldKind, to: string, v: unknown): FieldValue => flatValue(false, kind, to, v);
 
+/**
+ * Whether a layout cache takes no new entry now. When layouts do not repeat (hostile or odd
+ * input), compiling a constructor per record would cost 25× the key-by-key path: once full, new
+ * layouts take that path, and only after 16 misses per entry is the cache emptied to learn
+ * again (so a later, ordinary file still gets constructors; at most about 3 µs per record).
+ */
+function cacheFull(cache: Map<string, unknown>): boolean {
+  if (cache.size < LAYOUT_MAX) return false;
+  const misses = (cacheMisses.get(cache) ?? 0) + 1;
+  if (misses < 16 * LAYOUT_MAX) {
+    cacheMisses.set(cache, misses);
+    return true;
+  }
+  cache.clear();
+  cacheMisses.set(cache, 0);
+  return false;
+}
+const cacheMisses = new Map<Map<string, unknown>, number>();
+
 /** Set by `layoutOf`: some value of the record is an object or an array. */
 let layoutNested = false;
 
@@ -659,8 +679,9 @@ function layoutOf(o: Obj): Layout | null {
   const sig = keys.join('\u0000');
   let l = layouts.get(sig);
   if (l === undefined) {
+    if (cacheFull(layouts)) return null;
     l = newLayout(keys);
-    if (layouts.size < LAYOUT_MAX) layouts.set(sig, l);
+    layouts.set(sig, l);
   }
   if (l) lastLayout = l;
   return l;

@@ -123,6 +123,19 @@ describe('flat JSON records: layout path equals the key-by-key algorithm', () =>
     expect(Object.getPrototypeOf(layout)).toBeNull();
   });
 
+  it('layouts that never repeat (hostile input) stay exact; ordinary ones get constructors again later', () => {
+    // 6,000 one-off layouts fill the cache and then take the key-by-key path.
+    for (let i = 0; i < 6000; i++) {
+      const text = JSON.stringify({ EventID: 3, Hostname: 'h', [`k${i}`]: i, Image: 'a.exe' });
+      const f = normalizeJsonRecord(JSON.parse(text) as unknown).fields;
+      expect(Object.entries(f)).toEqual(Object.entries(fromFlatGeneric(JSON.parse(text) as Obj, true)));
+    }
+    // An ordinary stream: once the misses have emptied the cache, its layout is learnt again.
+    let fast = false;
+    for (let i = 0; i < 5000 && !fast; i++) fast = Object.getPrototypeOf(expectSame(withKeys({}))) !== null;
+    expect(fast).toBe(true);
+  });
+
   it('key names that are not identifiers are generated safely', () => {
     const weird = { '"];throw(1);//': 'a', 'a\u2028b': 'c', '\\': 'd', '${x}': 'e', 'é': 'f', '`': 'g' };
     const f = expectSame(withKeys(weird));
