@@ -181,7 +181,8 @@ export async function benchEndToEnd(rules: readonly Rule[], file: string, thread
   const ms = performance.now() - t;
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   const how = s.parallel.files > 0 ? `${s.parallel.threads} worker threads` : 'one thread';
-  return { ...figure(`NDJSON read + normalise + match all rules (${how})`, s.events, ms, `${rules.length} rules, ${alerts} alerts`), maxRssMb };
+  const format = file.endsWith('.evtx') ? 'EVTX' : 'NDJSON';
+  return { ...figure(`${format} read + normalise + match all rules (${how})`, s.events, ms, `${rules.length} rules, ${alerts} alerts`), maxRssMb };
 }
 
 /** The beacon correlation alone over a multi-hour beacon scenario. */
