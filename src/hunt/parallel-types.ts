@@ -1,11 +1,14 @@
 /**
- * Messages between parallel hunting's main thread (parallel.ts) and its workers (worker.ts).
+ * Messages between parallel hunting's main thread (parallel.ts) and its workers (worker.ts), and
+ * what both must compute alike (the correlation fields of a match, an EVTX event's place).
  * Results are columns of numbers and one flat list of values, not an object per event: the
  * structured clone of a million small objects cost more than the matching it saved.
  */
 import type { CompileOptions } from '../engine/index.js';
 import type { Rule } from '../ir/types.js';
-import type { FieldValue } from '../logs/event.js';
+import type { CanonicalEvent, FieldValue } from '../logs/event.js';
+import { chunkItems, EVTX_CHUNK_SIZE } from '../logs/evtx.js';
+import { evtxItem, type ReadError } from '../logs/read.js';
 import type { JsonShape } from '../logs/json.js';
 
 export interface WorkerInit {
@@ -85,3 +88,14 @@ export const FALSE = -5;
 
 /** EVTX chunks (64 KiB each) per task: 1 MiB, as for JSON lines. */
 export const EVTX_TASK_CHUNKS = 16;
+
+/**
+ * The events of EVTX chunk `index`, each with its place (chunk · 65536 + its rank among the
+ * chunk's events: how the main thread finds it again), and its errors, as the sequential reader
+ * gives them.
+ */
+export function evtxChunkEvents(block: Buffer, index: number, file: string, onEvent: (e: CanonicalEvent, loc: number) => void, onError: (e: ReadError) => void): void {
+  let rank = 0;
+  const each = (e: CanonicalEvent): void => onEvent(e, index * EVTX_CHUNK_SIZE + rank++);
+  for (const it of chunkItems(block, index)) evtxItem(it, file, each, onError);
+}

@@ -21,10 +21,10 @@ import type { DetectedFormat } from '../logs/detect.js';
 import type { CanonicalEvent, FieldValue } from '../logs/event.js';
 import { assignLine, fieldsConstructor, newFields } from '../logs/fields.js';
 import type { JsonShape } from '../logs/json.js';
-import { JsonPieces, ReadFailure, toCanonical, type ReadError, type ReadStats } from '../logs/read.js';
+import { JsonPieces, ReadFailure, type ReadError, type ReadStats } from '../logs/read.js';
 import { ByteLineSplitter } from '../logs/split.js';
-import { checkFileHeader, chunkItems, EVTX_CHUNK_SIZE, EVTX_HEADER_SIZE } from '../logs/evtx.js';
-import { ABSENT, EVTX_TASK_CHUNKS, fieldsFor, NULL, NUMBER, TRUE, type ChunkResult, type ChunkTask, type WorkerInit } from './parallel-types.js';
+import { checkFileHeader, EVTX_CHUNK_SIZE, EVTX_HEADER_SIZE } from '../logs/evtx.js';
+import { ABSENT, EVTX_TASK_CHUNKS, evtxChunkEvents, fieldsFor, NULL, NUMBER, TRUE, type ChunkResult, type ChunkTask, type WorkerInit } from './parallel-types.js';
 
 /**
  * Bytes per chunk handed to a worker (whole lines; a longer line makes a longer chunk). Measured
@@ -43,21 +43,13 @@ export const PARALLEL_MIN_BYTES = 128 << 20;
 export const PARALLEL_FILE_MIN_BYTES = 1 << 20;
 
 /**
- * Can this file be hunted in parallel? UTF-8 JSON lines, and EVTX with a sound file header (a
- * damaged one is reported by the sequential reader, which also decides how to go on).
+ * Can this file be hunted in parallel (from its format and first bytes)? UTF-8 JSON lines, and
+ * EVTX with a sound file header (a damaged one is reported by the sequential reader, which also
+ * decides how to go on).
  */
-export async function parallelEligible(path: string, d: DetectedFormat | undefined): Promise<boolean> {
-  if (d === undefined) return false;
+export function parallelEligible(d: DetectedFormat, head: Buffer): boolean {
   if (d.format === 'json') return d.jsonLayout === 'lines' && d.encoding === 'utf-8';
-  if (d.format !== 'evtx') return false;
-  const fh = await open(path, 'r');
-  try {
-    const h = Buffer.alloc(EVTX_HEADER_SIZE);
-    const { bytesRead } = await fh.read(h, 0, EVTX_HEADER_SIZE, 0);
-    return bytesRead === EVTX_HEADER_SIZE && checkFileHeader(h).length === 0;
-  } finally {
-    await fh.close();
-  }
+  return d.format === 'evtx' && head.length >= EVTX_HEADER_SIZE && checkFileHeader(head.subarray(0, EVTX_HEADER_SIZE)).length === 0;
 }
 
 // ------------------------------------------------------------------ workers
@@ -233,8 +225,8 @@ export interface ParallelFileOptions {
   readonly strict?: boolean;
   readonly onError?: (e: ReadError) => void;
   readonly onDetection: (m: DetectionMatch) => void;
-  /** Events read so far (after each chunk). */
-  readonly onEvents?: (n: number) => void;
+  /** Events read in the chunk just taken. */
+  readonly onEvents?: (added: number) => void;
 }
 
 /**
@@ -245,7 +237,6 @@ export class ParallelHunt {
   private readonly files = new Map<string, FileChunks>();
   private readonly oneHit = new Int32Array(1);
   private readonly need: ReadonlyArray<readonly string[]>;
-  private events = 0;
   private seq = 0;
 
   constructor(private readonly pool: WorkerPool, private readonly ev: Evaluator, rs: RuleSet, private readonly chunkBytes = CHUNK_BYTES) {
@@ -290,10 +281,9 @@ export class ParallelHunt {
       while (at.i < r.count) this.deliver(path, r, at, base, o);
       this.ev.count(r.events, r.skipped);
       o.stats.events += r.events;
-      this.events += r.events;
       recordBase += r.records;
       lineBase += r.lines;
-      o.onEvents?.(this.events);
+      o.onEvents?.(r.events);
       if (r.ioError) ioError = r.ioError;
     };
     const inflight: Array<{ readonly index: number; readonly result: Promise<ChunkResult> }> = [];
@@ -411,12 +401,7 @@ export class ParallelHunt {
       for (const index of chunks) {
         const buf = Buffer.alloc(EVTX_CHUNK_SIZE);
         const { bytesRead } = await fh.read(buf, 0, EVTX_CHUNK_SIZE, EVTX_HEADER_SIZE + index * EVTX_CHUNK_SIZE);
-        let ordinal = 0;
-        for (const it of chunkItems(buf.subarray(0, bytesRead), index)) {
-          if (it.kind !== 'event') continue;
-          const loc = index * EVTX_CHUNK_SIZE + ordinal++;
-          if (at.has(loc)) at.set(loc, toCanonical(it.fields, { file, record: it.record }));
-        }
+        evtxChunkEvents(buf.subarray(0, bytesRead), index, file, (e, loc) => { if (at.has(loc)) at.set(loc, e); }, () => {});
       }
     } finally {
       await fh.close();

@@ -64,27 +64,25 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
   let pool: WorkerPool | undefined;
   let par: ParallelHunt | undefined;
   let n = 0;
-  let parallelEvents = 0;
   let parallelFiles = 0;
-  let total = 0;
-  for (const f of opts.files) total += f === '-' ? 0 : await sizeOf(f);
-  const useWorkers = threads > 0 && total >= minBytes;
+  const sizes = await Promise.all(opts.files.map((f) => (f === '-' ? 0 : sizeOf(f))));
+  const useWorkers = threads > 0 && sizes.reduce((a, b) => a + b, 0) >= minBytes;
+  const fileMin = Math.min(minBytes, PARALLEL_FILE_MIN_BYTES);
   try {
-    for (const file of opts.files) {
-      const d = useWorkers ? await detectPlainFile(file, opts.format) : undefined;
-      if (d && (await sizeOf(file)) >= Math.min(minBytes, PARALLEL_FILE_MIN_BYTES) && (await parallelEligible(file, d))) {
+    for (const [i, file] of opts.files.entries()) {
+      const plain = useWorkers && sizes[i]! >= fileMin ? await detectPlainFile(file, opts.format) : undefined;
+      if (plain && parallelEligible(plain.detected, plain.head)) {
         pool ??= new WorkerPool(opts.rules, compile, threads);
         par ??= new ParallelHunt(pool, ev, rs, opts.parallelChunkBytes);
         parallelFiles++;
-        await par.file(file, d, {
+        await par.file(file, plain.detected, {
           stats,
           ...(opts.strict ? { strict: true } : {}),
           ...(opts.onReadError ? { onError: opts.onReadError } : {}),
           onDetection: detection,
-          onEvents: (total) => {
+          onEvents: (added) => {
             const before = n;
-            n += total - parallelEvents;
-            parallelEvents = total;
+            n += added;
             if (Math.floor(n / 50_000) > Math.floor(before / 50_000)) opts.onProgress?.(n);
           },
         });

@@ -8,10 +8,10 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileRules, correlationFields, createEvaluator } from '../engine/index.js';
 import type { CanonicalEvent, FieldValue } from '../logs/event.js';
-import { chunkItems, EVTX_CHUNK_SIZE } from '../logs/evtx.js';
-import { JsonPieces, toCanonical, type ReadError } from '../logs/read.js';
+import { EVTX_CHUNK_SIZE } from '../logs/evtx.js';
+import { JsonPieces, type ReadError } from '../logs/read.js';
 import { ByteLineSplitter } from '../logs/split.js';
-import { ABSENT, EVTX_TASK_CHUNKS, FALSE, fieldsFor, NULL, NUMBER, TRUE, type ChunkResult, type ChunkTask, type WorkerInit } from './parallel-types.js';
+import { ABSENT, EVTX_TASK_CHUNKS, evtxChunkEvents, FALSE, fieldsFor, NULL, NUMBER, TRUE, type ChunkResult, type ChunkTask, type WorkerInit } from './parallel-types.js';
 
 const init = workerData as WorkerInit;
 const rs = compileRules(init.rules, init.compile);
@@ -43,12 +43,7 @@ function readEvtx(task: ChunkTask, fd: number, onEvent: (e: CanonicalEvent, wher
     n += got;
   }
   for (let k = 0, off = 0; off < n; k++, off += EVTX_CHUNK_SIZE) {
-    const index = task.firstChunk + k;
-    let ordinal = 0;
-    for (const it of chunkItems(block.subarray(off, Math.min(n, off + EVTX_CHUNK_SIZE)), index)) {
-      if (it.kind === 'event') onEvent(toCanonical(it.fields, { file: task.file, record: it.record }), index * EVTX_CHUNK_SIZE + ordinal++);
-      else onError(it.record === undefined ? { file: task.file, message: it.message } : { file: task.file, record: it.record, message: it.message });
-    }
+    evtxChunkEvents(block.subarray(off, Math.min(n, off + EVTX_CHUNK_SIZE)), task.firstChunk + k, task.file, onEvent, onError);
   }
 }
 
@@ -67,13 +62,11 @@ function run(task: ChunkTask): ChunkResult {
   const strings: string[] = [];
   const stringIds = new Map<string, number>();
   const errors: ChunkResult['errors'] = [];
-  let events = 0;
-  let skipped = 0;
+  // The evaluator counts events and skipped ones; this task's are what it counted since the start.
+  const events0 = ev.stats.events;
+  const skipped0 = ev.stats.skipped;
   const onEvent = (e: CanonicalEvent, where = 0): void => {
-    events++;
-    const skippedBefore = ev.stats.skipped;
     ev.push(e);
-    if (ev.stats.skipped !== skippedBefore) skipped++;
     const last = ev.lastHits();
     if (last.length === 0) return;
     let alert = false;
@@ -105,14 +98,14 @@ function run(task: ChunkTask): ChunkResult {
     }
   };
   const onError = (err: ReadError): void => {
-    errors.push({ ...(err.line !== undefined ? { line: err.line } : {}), ...(err.record !== undefined ? { record: err.record } : {}), message: err.message, after: line.length, events, skipped });
+    errors.push({ ...(err.line !== undefined ? { line: err.line } : {}), ...(err.record !== undefined ? { record: err.record } : {}), message: err.message, after: line.length, events: ev.stats.events - events0, skipped: ev.stats.skipped - skipped0 });
   };
   let ioError: string | undefined;
   let records = 0;
   let lines = 0;
   if (task.kind === 'evtx') {
     try {
-      withFile(task.file, (fd) => readEvtx(task, fd, (e, where) => onEvent(e, where), onError));
+      withFile(task.file, (fd) => readEvtx(task, fd, onEvent, onError));
     } catch (e) {
       ioError = e instanceof Error ? e.message : String(e);
     }
@@ -137,7 +130,7 @@ function run(task: ChunkTask): ChunkResult {
   }
   return {
     ...(ioError ? { ioError } : {}),
-    seq: task.seq, events, skipped, records, lines, errors, count: line.length,
+    seq: task.seq, events: ev.stats.events - events0, skipped: ev.stats.skipped - skipped0, records, lines, errors, count: line.length,
     line: Float64Array.from(line), loc: Float64Array.from(loc), time: Float64Array.from(time), hitEnd: Int32Array.from(hitEnd), hits: Int32Array.from(hits),
     whole: Int32Array.from(whole), wholeFields, code: Int32Array.from(code), num: Float64Array.from(num), strings,
   };

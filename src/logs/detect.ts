@@ -127,6 +127,11 @@ function looksLikeCsvHeader(text: string, i: number): boolean {
 }
 
 /** Detect the format of a file (reads at most 64 KiB, gunzipping if needed). */
+/** gzip's magic (1f 8b) at the start. */
+export function isGzipMagic(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
 export async function detectFormat(path: string): Promise<DetectedFormat> {
   const { createReadStream } = await import('node:fs');
   const { createGunzip } = await import('node:zlib');
@@ -135,7 +140,7 @@ export async function detectFormat(path: string): Promise<DetectedFormat> {
   const raw = createReadStream(path, { start: 0, end: 65535 });
   for await (const b of raw) { got.push(b as Buffer); n += (b as Buffer).length; }
   let head = Buffer.concat(got, n);
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+  if (isGzipMagic(head)) {
     const out: Buffer[] = [];
     let m = 0;
     const gun = createGunzip();

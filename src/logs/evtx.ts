@@ -14,7 +14,7 @@
  */
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import type { FieldValue } from './event.js';
-import { assignLine, fieldKind, fieldsConstructor, newFields, typeByKind, type FieldKind } from './fields.js';
+import { assignLine, ConstructorCache, fieldKind, fieldsConstructor, newFields, typeByKind, type FieldKind } from './fields.js';
 import { eventFieldsFromTree, findElement, type XNode } from './xml.js';
 
 export const EVTX_FILE_MAGIC = 'ElfFile\0';
@@ -572,21 +572,14 @@ type PlanCtor = new (values: readonly SubValue[], entries: readonly PlanEntry[])
  * Constructors by entry signature. Templates live per chunk, so the same template comes back in
  * every chunk: one constructor serves them all (constants are read from the entries passed in).
  */
-const planCtors = new Map<string, PlanCtor | null>();
-let planMisses = 0;
+const planCtors = new ConstructorCache<PlanCtor | null>(1024);
 
 /** The assignments of `applyPlanGeneric` for these entries, entry by entry, as a constructor. */
 function planConstructor(entries: readonly PlanEntry[]): PlanCtor | null {
   const sig = JSON.stringify(entries.map((e) => [e.name, e.kind, e.single, e.attr, e.trim, e.constant !== undefined, e.single >= 0 || e.constant !== undefined ? 0 : e.parts.length]));
   let c = planCtors.get(sig);
   if (c === undefined) {
-    // Templates that do not repeat (a full cache): the entry-by-entry path, not a compile per
-    // chunk; after 16 misses per entry the cache is emptied to learn again (as json.ts does).
-    if (planCtors.size >= 1024) {
-      if (++planMisses < 16 * 1024) return null;
-      planCtors.clear();
-      planMisses = 0;
-    }
+    if (!planCtors.admits()) return null; // templates do not repeat: entry by entry
     c = buildPlanConstructor(entries);
     planCtors.set(sig, c);
   }

@@ -14,7 +14,7 @@
  * fields.ts. Nested values of unknown keys become their JSON text.
  */
 import type { FieldValue } from './event.js';
-import { addSpacedAliases, assignLine, fieldsConstructor, SYSTEM_ELEMENT_NAMES, eventTime, fieldKind, newFields, safeStringify, typeByKind, typeJsonValue, type FieldKind } from './fields.js';
+import { addSpacedAliases, assignLine, ConstructorCache, fieldsConstructor, SYSTEM_ELEMENT_NAMES, eventTime, fieldKind, newFields, safeStringify, typeByKind, typeJsonValue, type FieldKind } from './fields.js';
 import { eventFieldsFromTree, findElement, parseEventXml, parseXmlTree, readEventData, type XNode } from './xml.js';
 
 export type JsonShape = 'ecs' | 'nxlog' | 'evtx-dump' | 'splunk' | 'sentinel';
@@ -26,6 +26,10 @@ export interface NormalizedRecord {
 
 /** Maximum nesting accepted in a JSON record (collectors produce at most about 6). */
 export const MAX_JSON_DEPTH = 64;
+
+/** Record layouts with a generated constructor (flat and ECS, each), and the widest one. */
+const LAYOUT_MAX = 256;
+const LAYOUT_KEYS_MAX = 200;
 
 type Obj = Record<string, unknown>;
 
@@ -387,7 +391,7 @@ interface EcsLayout {
   readonly data: readonly string[];
   readonly ctor: new (o: Obj, winlog: Obj, data: Obj) => Record<string, FieldValue>;
 }
-const ecsLayouts = new Map<string, EcsLayout | null>();
+const ecsLayouts = new ConstructorCache<EcsLayout | null>(LAYOUT_MAX);
 let lastEcs: EcsLayout | undefined;
 
 function sameKeys(o: Obj, keys: readonly string[]): boolean {
@@ -409,7 +413,7 @@ function ecsLayoutOf(o: Obj): EcsLayout | null {
   const sig = `${top.join('\u0000')}\u0001${winlog.join('\u0000')}\u0001${data.join('\u0000')}`;
   let l = ecsLayouts.get(sig);
   if (l === undefined) {
-    if (cacheFull(ecsLayouts)) return null;
+    if (!ecsLayouts.admits()) return null;
     l = newEcsLayout(top, winlog, data);
     ecsLayouts.set(sig, l);
   }
@@ -616,9 +620,7 @@ interface Layout {
 }
 type FlatCtor = new (o: Obj, kw: string) => Record<string, FieldValue>;
 
-const LAYOUT_MAX = 256;
-const LAYOUT_KEYS_MAX = 200;
-const layouts = new Map<string, Layout | null>();
+const layouts = new ConstructorCache<Layout | null>(LAYOUT_MAX);
 let lastLayout: Layout | undefined;
 
 /** A value as `fromFlatGeneric` types it (kind and name are the canonical field's). */
@@ -629,25 +631,6 @@ function flatValue(nx: boolean, kind: FieldKind, to: string, v: unknown): FieldV
 }
 const flatValueNx = (kind: FieldKind, to: string, v: unknown): FieldValue => flatValue(true, kind, to, v);
 const flatValuePlain = (kind: FieldKind, to: string, v: unknown): FieldValue => flatValue(false, kind, to, v);
-
-/**
- * Whether a layout cache takes no new entry now. When layouts do not repeat (hostile or odd
- * input), compiling a constructor per record would cost 25× the key-by-key path: once full, new
- * layouts take that path, and only after 16 misses per entry is the cache emptied to learn
- * again (so a later, ordinary file still gets constructors; at most about 3 µs per record).
- */
-function cacheFull(cache: Map<string, unknown>): boolean {
-  if (cache.size < LAYOUT_MAX) return false;
-  const misses = (cacheMisses.get(cache) ?? 0) + 1;
-  if (misses < 16 * LAYOUT_MAX) {
-    cacheMisses.set(cache, misses);
-    return true;
-  }
-  cache.clear();
-  cacheMisses.set(cache, 0);
-  return false;
-}
-const cacheMisses = new Map<Map<string, unknown>, number>();
 
 /** Set by `layoutOf`: some value of the record is an object or an array. */
 let layoutNested = false;
@@ -679,7 +662,7 @@ function layoutOf(o: Obj): Layout | null {
   const sig = keys.join('\u0000');
   let l = layouts.get(sig);
   if (l === undefined) {
-    if (cacheFull(layouts)) return null;
+    if (!layouts.admits()) return null;
     l = newLayout(keys);
     layouts.set(sig, l);
   }

@@ -11,12 +11,12 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { CanonicalEvent, EventSource, FieldValue } from './event.js';
-import { EvtxSplitter } from './evtx.js';
+import { EvtxSplitter, type EvtxItem } from './evtx.js';
 import { addCategoryAliases, eventTime } from './fields.js';
 import { expandJsonValue, normalizeJsonRecord, type JsonShape } from './json.js';
 import { ByteLineSplitter, CsvRowSplitter, JsonValueSplitter, LineSplitter, XmlEventSplitter, type Piece } from './split.js';
 import { parseEventXml, XmlError } from './xml.js';
-import { detectFormatFromBytes, type DetectedFormat, type LogFormat } from './detect.js';
+import { detectFormatFromBytes, isGzipMagic, type DetectedFormat, type LogFormat } from './detect.js';
 import { isZipMagic, zipEntries, zipEntryBytes, type ZipEntry } from './zip.js';
 
 export interface ReadError {
@@ -112,7 +112,7 @@ async function* plainBytes(src: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> 
       yield r.value;
     }
   };
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+  if (isGzipMagic(head)) {
     const gun = Readable.from(rest()).pipe(createGunzip());
     for await (const b of gun) yield b as Buffer;
   } else {
@@ -270,6 +270,12 @@ export function toCanonical(fields: Record<string, FieldValue>, source: EventSou
   return t === undefined ? { fields, source } : { fields, time: t, source };
 }
 
+/** An EVTX item of `file`: its canonical event to `onEvent`, or its ReadError to `onError`. */
+export function evtxItem(it: EvtxItem, file: string, onEvent: (e: CanonicalEvent) => void, onError: (e: ReadError) => void): void {
+  if (it.kind === 'event') onEvent(toCanonical(it.fields, { file, record: it.record }));
+  else onError(it.record === undefined ? { file, message: it.message } : { file, record: it.record, message: it.message });
+}
+
 /**
  * JSON text pieces (lines, values, or CSV rows turned into objects with the header row) →
  * canonical events and errors. `records` counts the records seen (errors carry that number).
@@ -321,10 +327,10 @@ export class JsonPieces {
 }
 
 /**
- * The format of a regular file from its first 64 KiB, when the file can be read in line chunks
- * by parallel hunting: not stdin, not zip, not gzip (those stream through `readEventBatches`).
+ * The format of a regular file and its first 64 KiB, when the file can be read in chunks by
+ * parallel hunting: not stdin, not zip, not gzip (those stream through `readEventBatches`).
  */
-export async function detectPlainFile(path: string, format?: LogFormat): Promise<DetectedFormat | undefined> {
+export async function detectPlainFile(path: string, format?: LogFormat): Promise<{ detected: DetectedFormat; head: Buffer } | undefined> {
   if (path === '-') return undefined;
   let fh;
   try {
@@ -332,8 +338,8 @@ export async function detectPlainFile(path: string, format?: LogFormat): Promise
     const b = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await fh.read(b, 0, SNIFF_BYTES, 0);
     const head = b.subarray(0, bytesRead);
-    if (isZipMagic(head) || (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) return undefined;
-    return detectFormatFromBytes(head, format);
+    if (isZipMagic(head) || isGzipMagic(head)) return undefined;
+    return { detected: detectFormatFromBytes(head, format), head };
   } catch {
     return undefined; // unreadable: the ordinary reader reports it
   } finally {
@@ -389,10 +395,8 @@ async function* readStream(path: string, source: () => AsyncGenerator<Buffer>, o
   };
   try {
     if (detected.format === 'evtx') {
-      yield* drive(bytes, new EvtxSplitter(), (it) => {
-        if (it.kind === 'event') batch.push(emit(it.fields, { file: path, record: it.record }));
-        else fail(it.record === undefined ? { file: path, message: it.message } : { file: path, record: it.record, message: it.message });
-      });
+      const onEvent = (e: CanonicalEvent): void => { if (stats) stats.events++; batch.push(e); };
+      yield* drive(bytes, new EvtxSplitter(), (it) => evtxItem(it, path, onEvent, fail));
       return;
     }
     if (detected.format === 'zip') {
