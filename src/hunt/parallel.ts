@@ -240,7 +240,7 @@ export class ParallelHunt {
   private seq = 0;
 
   constructor(private readonly pool: WorkerPool, private readonly ev: Evaluator, rs: RuleSet, private readonly chunkBytes = CHUNK_BYTES) {
-    this.need = rs.detections.map((d, di) => (d.feeds.length ? correlationFields(rs, di) : []));
+    this.need = rs.detections.map((_, di) => correlationFields(rs, di));
   }
 
   async file(path: string, detected: DetectedFormat, o: ParallelFileOptions): Promise<void> {

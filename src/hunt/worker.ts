@@ -16,7 +16,7 @@ import { ABSENT, EVTX_TASK_CHUNKS, evtxChunkEvents, FALSE, fieldsFor, NULL, NUMB
 const init = workerData as WorkerInit;
 const rs = compileRules(init.rules, init.compile);
 const ev = createEvaluator(rs, { correlate: false, silentMatches: false });
-const need = rs.detections.map((d, di) => (d.feeds.length ? correlationFields(rs, di) : []));
+const need = rs.detections.map((_, di) => correlationFields(rs, di));
 const emits = rs.detections.map((d) => d.emit);
 
 /** Read size (as the sequential reader's); the splitter copies what it keeps. */
